@@ -1,0 +1,58 @@
+# Mantelzorgacademie Flevoland — `make help` lists every task.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help setup system-deps check build run serve lint format test test-unit test-e2e bench clean
+
+help: ## Toon alle taken
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP) ## Maak .venv en installeer het project met ontwikkelgereedschap
+
+system-deps: ## Installeer systeempakketten voor de tests (Chromium)
+	bash scripts/install-system-deps.sh
+
+check: setup ## Controleer alle inhoud (site-builder check)
+	$(BIN)/site-builder check
+
+build: setup ## Controleer en bouw de site in site/
+	$(BIN)/site-builder build
+
+run: build ## Bouw alles en start portal en dienst op http://127.0.0.1:8000
+	$(BIN)/quiz-service serve
+
+serve: setup ## Start portal en dienst zonder opnieuw te bouwen
+	$(BIN)/quiz-service serve
+
+lint: setup ## ruff: lint en opmaak controleren
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup ## ruff: code opmaken
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: setup system-deps lint ## Installeer alles en draai de hele testsuite
+	$(BIN)/pytest
+
+test-unit: setup ## Alleen de snelle tests (zonder browser)
+	$(BIN)/pytest -m "not e2e"
+
+test-e2e: setup system-deps ## Alleen de browsertests in headless Chromium
+	$(BIN)/pytest -m e2e
+
+bench: setup ## Meet de bouwtijd voor de echte inhoud en 1.000 verzonnen artikelen
+	$(BIN)/python -m benchmarks.build_time
+
+clean: ## Verwijder gebouwde bestanden (niet .venv)
+	rm -rf build site

@@ -1,0 +1,28 @@
+"""The academie service: the Flask app that also serves the built portal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from site_builder import settings
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """App factory: settings from the environment, overridden by `config` (tests)."""
+    app = Flask(__name__)
+    app.config.update(
+        SITE_DIR=str(Path(settings.get("MZA_SITE_DIR")).resolve()),
+    )
+    if config:
+        app.config.update(config)
+
+    from . import headers, portal, status
+
+    headers.init_app(app)
+    app.register_blueprint(status.bp)
+    # Registered last: its catch-all route only gets paths no other blueprint handles.
+    app.register_blueprint(portal.bp)
+    return app

@@ -1,0 +1,1 @@
+"""Validates what editors write and builds the static portal from it."""

@@ -1,0 +1,319 @@
+"""`site-builder check`: every problem in the content, found in one run.
+
+Loading and schema errors come from `pages`; this module adds what needs the whole site:
+links and anchors, images, unsafe markup, duplicate addresses and pages nobody can reach.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import posixpath
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .markdown_render import SCRIPT_SCHEMES, Locator, Rendered, render
+from .nav import FOOTER_PAGES, build_nav, nav_pages
+from .pages import Page, load_pages
+from .problems import Problems
+
+# Paths of the academie service that pages may link to with an absolute '/…' link.
+# tests/test_service.py checks that each one is a real route of the service.
+SERVICE_PATHS: tuple[str, ...] = ("/status",)
+
+_EXTERNAL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+@dataclass
+class Site:
+    """The checked content: pages, their rendered HTML and the navigation."""
+
+    content_dir: Path
+    pages: list[Page]
+    nav: list
+    rendered: dict[str, Rendered] = field(default_factory=dict)
+    links: dict[str, set[str]] = field(default_factory=dict)  # page → pages it links to
+
+
+@dataclass
+class _Target:
+    rel: str | None  # the file inside content/ the link resolves to, if any
+    fragment: str
+
+
+def _suggest(wanted: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(wanted, options, n=1, cutoff=0.6)
+    return f"bedoelt u '{close[0]}'?" if close else ""
+
+
+class _Checker:
+    def __init__(
+        self, content_dir: Path, mkdocs_yml: Path, problems: Problems, today: dt.date
+    ) -> None:
+        self.content_dir = content_dir
+        self.mkdocs_yml = mkdocs_yml
+        self.problems = problems
+        self.pages = load_pages(content_dir, problems, today)
+        self.by_rel = {page.rel: page for page in self.pages}
+        self.files = {
+            p.relative_to(content_dir).as_posix() for p in content_dir.rglob("*") if p.is_file()
+        }
+        self.rendered: dict[str, Rendered] = {}
+        self.links: dict[str, set[str]] = {}
+
+    def render(self, page: Page) -> Rendered:
+        if page.rel not in self.rendered:
+            self.rendered[page.rel] = render(page.body, self.mkdocs_yml)
+        return self.rendered[page.rel]
+
+    # -- whole-site checks -------------------------------------------------------------
+    def check_required_pages(self) -> None:
+        for rel, title in (("index.md", "Start"), *FOOTER_PAGES):
+            if rel not in self.files:
+                self.problems.add(
+                    self.content_dir / rel,
+                    1,
+                    1,
+                    f"de pagina '{title}' ({rel}) ontbreekt; elke pagina linkt ernaar",
+                    f"maak het bestand {rel} aan",
+                )
+
+    def check_duplicate_urls(self) -> None:
+        seen: dict[str, Page] = {}
+        for page in self.pages:
+            key = page.url.lower()
+            if key in seen:
+                first = seen[key]
+                self.problems.add(
+                    page.path,
+                    1,
+                    1,
+                    f"deze pagina krijgt hetzelfde webadres '/{page.url}' als {first.rel}",
+                    "geef een van de twee bestanden een andere naam",
+                )
+            else:
+                seen[key] = page
+
+    def check_ziektebeeld_refs(self) -> None:
+        for page in self.pages:
+            slug = page.meta.get("ziektebeeld")
+            if not page.valid or not slug:
+                continue
+            if not ({f"ziektebeelden/{slug}.md", f"ziektebeelden/{slug}/index.md"} & self.files):
+                known = sorted(
+                    r.split("/")[1].removesuffix(".md")
+                    for r in self.by_rel
+                    if r.startswith("ziektebeelden/") and r != "ziektebeelden/index.md"
+                )
+                line, col = page.meta_doc.where(("ziektebeeld",))
+                hint = _suggest(slug, known) or (
+                    f"kies uit: {', '.join(known)}" if known else "maak eerst die ziektebeeldpagina"
+                )
+                self.problems.add(
+                    page.path,
+                    line,
+                    col,
+                    f"het ziektebeeld '{slug}' heeft geen pagina in content/ziektebeelden/",
+                    hint,
+                )
+
+    def check_reachable(self, nav: list) -> None:
+        start = nav_pages(nav) | {rel for rel, _ in FOOTER_PAGES} | {"index.md"}
+        seen = set(start)
+        queue = deque(start)
+        while queue:
+            for target in self.links.get(queue.popleft(), ()):
+                if target not in seen:
+                    seen.add(target)
+                    queue.append(target)
+        for page in self.pages:
+            # An invalid page is left out of the menu; its schema error already says why.
+            if page.valid and page.rel not in seen:
+                self.problems.add(
+                    page.path,
+                    1,
+                    1,
+                    "geen menu en geen link komt bij deze pagina, dus niemand vindt hem",
+                    "zet de pagina in een map van het menu (bijvoorbeeld mantelzorg/) "
+                    "of link ernaar vanaf een andere pagina",
+                )
+
+    # -- per-page checks ---------------------------------------------------------------
+    def check_page(self, page: Page) -> None:
+        rendered = self.render(page)
+        locator = Locator(page.body, page.body_line)
+        self.links[page.rel] = set()
+        for ref in rendered.refs:
+            line, col = locator.find(ref.needle)
+            if ref.kind == "unsafe":
+                self._unsafe(page, line, col, ref.value)
+            elif ref.kind == "image":
+                self._image(page, line, col, ref.value, ref.alt)
+            else:
+                self._link(page, line, col, ref.value)
+
+    def _unsafe(self, page: Page, line: int, col: int, what: str) -> None:
+        if what.startswith("<"):
+            message = f"de code {what} is niet toegestaan in een pagina"
+        elif what.endswith("="):
+            message = f"het attribuut '{what[:-1]}' is niet toegestaan (het kan een script starten)"
+        else:
+            message = f"een link die een script start ('{what}') is niet toegestaan"
+        self.problems.add(
+            page.path,
+            line,
+            col,
+            message,
+            "haal het weg; gebruik gewone Markdown voor tekst, links en afbeeldingen",
+        )
+
+    def _image(self, page: Page, line: int, col: int, src: str, alt: str | None) -> None:
+        if not (alt or "").strip():
+            self.problems.add(
+                page.path,
+                line,
+                col,
+                f"de afbeelding '{src}' heeft geen alt-tekst",
+                "beschrijf tussen de [ ] wat er op de afbeelding te zien is, "
+                f"bijvoorbeeld ![Een mantelzorger en haar vader]({src})",
+            )
+        parts = urlsplit(src)
+        if parts.scheme or parts.netloc:
+            self.problems.add(
+                page.path,
+                line,
+                col,
+                f"de afbeelding komt van een andere website ({parts.netloc or src})",
+                "zet de afbeelding in de map content/ en verwijs ernaar; zo ziet "
+                "geen andere website wie onze pagina's leest",
+            )
+            return
+        target = self._resolve(page, line, col, src, kind="afbeelding")
+        if target.rel is not None:
+            self.links[page.rel].add(target.rel)
+
+    def _link(self, page: Page, line: int, col: int, href: str) -> None:
+        parts = urlsplit(href)
+        if parts.scheme in _EXTERNAL_SCHEMES or parts.scheme in SCRIPT_SCHEMES:
+            return  # script URLs are reported once, as unsafe markup
+        if parts.scheme:
+            self.problems.add(
+                page.path,
+                line,
+                col,
+                f"de link '{href}' heeft een onbekend soort adres ({parts.scheme}:)",
+                "gebruik https://… voor een andere website of een link naar een .md-bestand",
+            )
+            return
+        if href.startswith("//"):
+            self.problems.add(
+                page.path, line, col, f"de link '{href}' mist 'https:'", f"schrijf https:{href}"
+            )
+            return
+        if href.startswith("/"):
+            if not any(parts.path == p or parts.path.startswith(p + "/") for p in SERVICE_PATHS):
+                self.problems.add(
+                    page.path,
+                    line,
+                    col,
+                    f"de link '{href}' begint met '/' en gaat niet naar een bekende plek",
+                    "link naar het .md-bestand, bijvoorbeeld ../mantelzorg/index.md",
+                )
+            return
+        target = self._resolve(page, line, col, href, kind="link")
+        if target.rel is None:
+            return
+        if target.rel.endswith(".md"):
+            self.links[page.rel].add(target.rel)
+        if target.fragment:
+            self._anchor(page, line, col, href, target)
+
+    def _resolve(self, page: Page, line: int, col: int, href: str, kind: str) -> _Target:
+        parts = urlsplit(href)
+        fragment = unquote(parts.fragment)
+        if not parts.path:
+            return _Target(page.rel, fragment)
+        joined = posixpath.normpath(
+            posixpath.join(posixpath.dirname(page.rel), unquote(parts.path))
+        )
+        if joined.startswith("../") or joined == "..":
+            self.problems.add(
+                page.path,
+                line,
+                col,
+                f"de {kind} '{href}' gaat buiten de map content/",
+                "verwijs alleen naar bestanden in content/",
+            )
+            return _Target(None, fragment)
+        if joined in self.files:
+            return _Target(joined, fragment)
+        for index in (f"{joined}/index.md", f"{joined}.md"):
+            if index in self.files:
+                self.problems.add(
+                    page.path,
+                    line,
+                    col,
+                    f"de {kind} '{href}' wijst naar een webadres in plaats van een bestand",
+                    f"link naar het bestand zelf: "
+                    f"'{posixpath.relpath(index, posixpath.dirname(page.rel) or '.')}'",
+                )
+                return _Target(None, fragment)
+        relative = [posixpath.relpath(f, posixpath.dirname(page.rel) or ".") for f in self.files]
+        suggestion = _suggest(unquote(parts.path), relative)
+        self.problems.add(
+            page.path,
+            line,
+            col,
+            f"de {kind} '{href}' gaat naar een bestand dat niet bestaat",
+            suggestion
+            or "controleer de naam en de map; een link gaat naar een "
+            ".md-bestand, bijvoorbeeld ../mantelzorg/wat-is-mantelzorg.md",
+        )
+        return _Target(None, fragment)
+
+    def _anchor(self, page: Page, line: int, col: int, href: str, target: _Target) -> None:
+        target_page = self.by_rel.get(target.rel)
+        if target_page is None:
+            return
+        ids = self.render(target_page).ids
+        if target.fragment in ids:
+            return
+        hint = _suggest(target.fragment, sorted(ids))
+        where = "op deze pagina" if target.rel == page.rel else f"op {target.rel}"
+        self.problems.add(
+            page.path,
+            line,
+            col,
+            f"de link '{href}' wijst naar een kop '#{target.fragment}' die niet bestaat {where}",
+            hint or "kopieer de naam van de kop uit het adres van die pagina (het deel na #)",
+        )
+
+    def run(self) -> Site:
+        self.check_required_pages()
+        self.check_duplicate_urls()
+        self.check_ziektebeeld_refs()
+        for page in self.pages:
+            self.check_page(page)
+        nav = build_nav([p for p in self.pages if p.valid])
+        self.check_reachable(nav)
+        return Site(self.content_dir, self.pages, nav, self.rendered, self.links)
+
+
+def check(
+    content_dir: Path, mkdocs_yml: Path, today: dt.date | None = None
+) -> tuple[Site, Problems]:
+    """Check all content; the site model is only safe to publish if problems is empty."""
+    problems = Problems()
+    if not content_dir.is_dir():
+        problems.add(
+            content_dir,
+            1,
+            1,
+            "de map met pagina's bestaat niet",
+            "start het commando in de hoofdmap van het project",
+        )
+        return Site(content_dir, [], []), problems
+    site = _Checker(content_dir, mkdocs_yml, problems, today or dt.date.today()).run()
+    return site, problems

@@ -1,0 +1,55 @@
+"""Shared fixtures: the real content built once per test session, and the service around it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from quiz_service import create_app
+from site_builder.build import build_site
+from site_builder.check import check
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+MKDOCS_YML = ROOT / "mkdocs.yml"
+SITE_URL = "https://mantelzorgacademie-flevoland.nl/"
+EDIT_URL = "https://github.com/mantelzorgacademie-flevoland/portal/edit/main/content/"
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The repository's own content/, checked and built into a temporary site/ folder."""
+    site, problems = check(CONTENT, MKDOCS_YML)
+    assert not problems, "\n".join(p.format() for p in problems)
+    work = tmp_path_factory.mktemp("build")
+    result = build_site(
+        site,
+        base_config=MKDOCS_YML,
+        build_dir=work / "build",
+        site_dir=work / "site",
+        site_url=SITE_URL,
+        edit_url=EDIT_URL,
+    )
+    return result.site_dir
+
+
+class BufferedClient(FlaskClient):
+    """Reads and closes each response, so served files never stay open (ResourceWarning)."""
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def app(built_site):
+    app = create_app({"TESTING": True, "SITE_DIR": str(built_site)})
+    app.test_client_class = BufferedClient
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

@@ -1,0 +1,117 @@
+"""`site-builder build`: what a visitor gets on every page, and what is kept out."""
+
+from __future__ import annotations
+
+import shutil
+
+from site_builder.build import build_site
+from site_builder.check import check
+from tests.conftest import CONTENT, EDIT_URL, MKDOCS_YML, SITE_URL
+from tests.test_check import FIXTURES
+
+
+def content_pages() -> list[str]:
+    return sorted(p.relative_to(CONTENT).as_posix() for p in CONTENT.rglob("*.md"))
+
+
+def html_of(site, rel: str) -> str:
+    stem = rel.removesuffix(".md")
+    path = (
+        "index.html"
+        if stem == "index"
+        else stem.removesuffix("index") + ("" if stem.endswith("index") else "/") + "index.html"
+    )
+    return (site / path).read_text("utf-8")
+
+
+def test_every_page_shows_last_checked_sources_and_edit_link(built_site):
+    for rel in content_pages():
+        html = html_of(built_site, rel)
+        assert "Laatst gecontroleerd op" in html, rel
+        assert 'id="bronnen"' in html, rel
+        assert f'href="{EDIT_URL}{rel}"' in html, rel
+        assert '<html lang="nl"' in html, rel
+
+
+def test_every_page_links_to_privacy_and_accessibility_in_the_footer(built_site):
+    for rel in content_pages():
+        footer = html_of(built_site, rel).split('class="md-footer"', 1)[1]
+        assert ">Privacy</a>" in footer, rel
+        assert ">Toegankelijkheid</a>" in footer, rel
+
+
+def test_the_menu_has_the_sections_in_order(built_site):
+    html = (built_site / "index.html").read_text("utf-8")
+    tabs = html.split('class="md-tabs__list"', 1)[1].split("</ul>", 1)[0]
+    found = [
+        name
+        for name in (
+            "Start",
+            "Mantelzorg",
+            "Ziektebeelden",
+            "Cursussen",
+            "Sociale kaart",
+            "Bijeenkomsten",
+        )
+        if f"{name}\n" in tabs or f">{name}<" in tabs
+    ]
+    positions = [tabs.index(name) for name in found]
+    assert found[:2] == ["Start", "Mantelzorg"]
+    assert positions == sorted(positions)
+
+
+def test_no_generated_file_lands_in_content(built_site):
+    assert not list(CONTENT.rglob("*.html"))
+    assert not (CONTENT / "assets").exists()
+
+
+def test_item_pages_of_a_large_collection_stay_out_of_the_menu(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "basis", content)
+    items = content / "mantelzorg" / "verhalen"
+    items.mkdir()
+    index_links = []
+    for number in range(60):
+        text = (FIXTURES / "basis" / "over" / "privacy.md").read_text("utf-8")
+        (items / f"verhaal-{number}.md").write_text(
+            text.replace("Privacy (test)", f"Verzonnen verhaal {number}"), "utf-8"
+        )
+        index_links.append(f"- [Verhaal {number}](verhaal-{number}.md)")
+    index = (FIXTURES / "basis" / "over" / "privacy.md").read_text("utf-8")
+    (items / "index.md").write_text(
+        index.replace("Privacy (test)", "Verzonnen verhalen") + "\n" + "\n".join(index_links),
+        "utf-8",
+    )
+    site, problems = check(content, MKDOCS_YML)
+    assert not problems, [p.format() for p in problems]
+    result = build_site(
+        site,
+        base_config=MKDOCS_YML,
+        build_dir=tmp_path / "build",
+        site_dir=tmp_path / "site",
+        site_url=SITE_URL,
+        edit_url=EDIT_URL,
+    )
+    home = (result.site_dir / "index.html").read_text("utf-8")
+    assert "Verzonnen verhalen" in home  # the collection's index page is in the menu
+    assert "Verzonnen verhaal 7" not in home  # its items are not
+    assert (result.site_dir / "mantelzorg" / "verhalen" / "verhaal-7" / "index.html").is_file()
+
+
+def test_a_rebuild_replaces_the_site_whole(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "basis", content)
+    site, _ = check(content, MKDOCS_YML)
+    options = dict(
+        base_config=MKDOCS_YML,
+        build_dir=tmp_path / "build",
+        site_dir=tmp_path / "site",
+        site_url=SITE_URL,
+        edit_url=EDIT_URL,
+    )
+    build_site(site, **options)
+    (tmp_path / "site" / "oud-bestand.txt").write_text("weg ermee", "utf-8")
+    build_site(site, **options)
+    assert not (tmp_path / "site" / "oud-bestand.txt").exists()
+    assert (tmp_path / "site" / "index.html").is_file()
+    assert not list((tmp_path / "site").rglob("*.map"))
