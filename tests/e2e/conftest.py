@@ -1,0 +1,96 @@
+"""Browser fixtures: the built portal served on a real port, and Debian's headless Chromium.
+
+Playwright's own browser download does not work on these machines, so the tests drive
+/usr/bin/chromium (installed by `make system-deps`). Nothing here reaches another host.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from quiz_service import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Without the background-networking flags Chromium keeps calling Google's servers.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything under tests/e2e needs the browser: mark it `e2e`."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """No access-log line per request in the test output."""
+
+    def log_request(self, *args, **kwargs) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def live_server(built_site: Path) -> Iterator[str]:
+    """The portal app on 127.0.0.1 with a free port, in a background thread; yields its base URL."""
+    app = create_app({"TESTING": True, "SITE_DIR": str(built_site)})
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.is_file():
+        pytest.fail(
+            f"{CHROMIUM} ontbreekt: installeer Chromium met `make system-deps` "
+            "(Debian-pakket 'chromium'). Voer nooit `playwright install` uit.",
+            pytrace=False,
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser: Browser, live_server: str) -> Iterator[Callable[..., Page]]:
+    """Factory: `new_page(width)` opens a page in a fresh context (own cookies) at that width.
+
+    Extra keyword arguments go to `browser.new_context`, e.g. `java_script_enabled=False`.
+    Relative URLs in `page.goto` resolve against the live server.
+    """
+    contexts = []
+
+    def make(width: int, height: int = 800, **options) -> Page:
+        context = browser.new_context(
+            base_url=live_server, viewport={"width": width, "height": height}, **options
+        )
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
