@@ -18,12 +18,10 @@ SITE_URL = "https://mantelzorgacademie-flevoland.nl/"
 EDIT_URL = "https://github.com/mantelzorgacademie-flevoland/portal/edit/main/content/"
 
 
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    """The repository's own content/, checked and built into a temporary site/ folder."""
-    site, problems = check(CONTENT, MKDOCS_YML)
+def check_and_build(content: Path, work: Path) -> Path:
+    """Check `content` (it must be free of problems) and build it into `work`/site."""
+    site, problems = check(content, MKDOCS_YML)
     assert not problems, "\n".join(p.format() for p in problems)
-    work = tmp_path_factory.mktemp("build")
     result = build_site(
         site,
         base_config=MKDOCS_YML,
@@ -33,6 +31,12 @@ def built_site(tmp_path_factory) -> Path:
         edit_url=EDIT_URL,
     )
     return result.site_dir
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The repository's own content/, checked and built into a temporary site/ folder."""
+    return check_and_build(CONTENT, tmp_path_factory.mktemp("build"))
 
 
 class BufferedClient(FlaskClient):

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from site_builder.build import build_site
-from site_builder.check import check
-from tests.conftest import CONTENT, EDIT_URL, MKDOCS_YML, SITE_URL
+from tests.conftest import CONTENT, EDIT_URL, check_and_build
 from tests.test_check import FIXTURES
 
 
@@ -83,36 +81,19 @@ def test_item_pages_of_a_large_collection_stay_out_of_the_menu(tmp_path):
         index.replace("Privacy (test)", "Verzonnen verhalen") + "\n" + "\n".join(index_links),
         "utf-8",
     )
-    site, problems = check(content, MKDOCS_YML)
-    assert not problems, [p.format() for p in problems]
-    result = build_site(
-        site,
-        base_config=MKDOCS_YML,
-        build_dir=tmp_path / "build",
-        site_dir=tmp_path / "site",
-        site_url=SITE_URL,
-        edit_url=EDIT_URL,
-    )
-    home = (result.site_dir / "index.html").read_text("utf-8")
+    site_dir = check_and_build(content, tmp_path)
+    home = (site_dir / "index.html").read_text("utf-8")
     assert "Verzonnen verhalen" in home  # the collection's index page is in the menu
     assert "Verzonnen verhaal 7" not in home  # its items are not
-    assert (result.site_dir / "mantelzorg" / "verhalen" / "verhaal-7" / "index.html").is_file()
+    assert (site_dir / "mantelzorg" / "verhalen" / "verhaal-7" / "index.html").is_file()
 
 
 def test_a_rebuild_replaces_the_site_whole(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(FIXTURES / "basis", content)
-    site, _ = check(content, MKDOCS_YML)
-    options = dict(
-        base_config=MKDOCS_YML,
-        build_dir=tmp_path / "build",
-        site_dir=tmp_path / "site",
-        site_url=SITE_URL,
-        edit_url=EDIT_URL,
-    )
-    build_site(site, **options)
+    check_and_build(content, tmp_path)
     (tmp_path / "site" / "oud-bestand.txt").write_text("weg ermee", "utf-8")
-    build_site(site, **options)
+    check_and_build(content, tmp_path)
     assert not (tmp_path / "site" / "oud-bestand.txt").exists()
     assert (tmp_path / "site" / "index.html").is_file()
     assert not list((tmp_path / "site").rglob("*.map"))
