@@ -6,10 +6,10 @@ PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system-deps check build run serve lint format test test-unit test-e2e bench clean
+.PHONY: help setup system-deps check build run serve lint format test test-unit test-e2e bench bench-kaart te-controleren clean
 
 help: ## Toon alle taken
-	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,9 @@ system-deps: ## Installeer systeempakketten voor de tests (Chromium)
 
 check: setup ## Controleer alle inhoud (site-builder check)
 	$(BIN)/site-builder check
+
+te-controleren: setup ## Toon organisaties op de sociale kaart die nagekeken moeten worden
+	$(BIN)/site-builder te-controleren
 
 build: setup ## Controleer en bouw de site in site/
 	$(BIN)/site-builder build
@@ -53,6 +56,9 @@ test-e2e: setup system-deps ## Alleen de browsertests in headless Chromium
 
 bench: setup ## Meet de bouwtijd voor de echte inhoud en 1.000 verzonnen artikelen
 	$(BIN)/python -m benchmarks.build_time
+
+bench-kaart: setup system-deps ## Meet bouwtijd, sitegrootte en downloadbytes met 5.000 verzonnen organisaties
+	$(BIN)/python -m benchmarks.sociale_kaart
 
 clean: ## Verwijder gebouwde bestanden (niet .venv)
 	rm -rf build site

@@ -66,6 +66,11 @@ def build_site(
     docs_dir = build_dir / "docs"
     staging = build_dir / "site-new"
     write_docs(site, docs_dir)
+    if site.kaart is not None:
+        # Imported here: the builder works without a sociale kaart (content-only fixtures).
+        from sociale_kaart.pages import write_pages
+
+        write_pages(site.kaart, docs_dir, site_url=site_url)
     config = write_mkdocs_config(
         base_config,
         build_dir / "mkdocs.yml",
@@ -95,6 +100,12 @@ def build_site(
         raise BuildError((result.stdout + result.stderr).strip())
     _drop_source_maps(staging)
     _self_host_polyfill(staging, site_url)
+    if site.kaart is not None:
+        from sociale_kaart.embed import write_embeds
+        from sociale_kaart.export import write_open_data
+
+        write_open_data(site.kaart, staging, site_url=site_url)
+        write_embeds(site.kaart, staging, site_url=site_url)
     # Swap in one rename, so the running service never serves a half-built site.
     old = build_dir / "site-old"
     if old.exists():

@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from sociale_kaart.loader import load_kaart
+from sociale_kaart.model import SocialeKaart
+
 from .markdown_render import SCRIPT_SCHEMES, Locator, Rendered, render
 from .nav import FOOTER_PAGES, build_nav, nav_pages
 from .pages import Page, load_pages
@@ -35,6 +38,7 @@ class Site:
     nav: list
     rendered: dict[str, Rendered] = field(default_factory=dict)
     links: dict[str, set[str]] = field(default_factory=dict)  # page → pages it links to
+    kaart: SocialeKaart | None = None
 
 
 @dataclass
@@ -302,9 +306,15 @@ class _Checker:
 
 
 def check(
-    content_dir: Path, mkdocs_yml: Path, today: dt.date | None = None
+    content_dir: Path,
+    mkdocs_yml: Path,
+    today: dt.date | None = None,
+    kaart_dir: Path | None = None,
 ) -> tuple[Site, Problems]:
-    """Check all content; the site model is only safe to publish if problems is empty."""
+    """Check all content, and the sociale kaart in `kaart_dir` if given.
+
+    The site model is only safe to publish if problems is empty.
+    """
     problems = Problems()
     if not content_dir.is_dir():
         problems.add(
@@ -316,4 +326,6 @@ def check(
         )
         return Site(content_dir, [], []), problems
     site = _Checker(content_dir, mkdocs_yml, problems, today or dt.date.today()).run()
+    if kaart_dir is not None:
+        site.kaart = load_kaart(kaart_dir, problems, today)
     return site, problems

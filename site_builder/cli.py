@@ -6,13 +6,19 @@ import argparse
 import sys
 from pathlib import Path
 
+from sociale_kaart.loader import te_controleren
+
 from . import settings
 from .build import BuildError, build_site
 from .check import check
+from .problems import display_path
 
 
-def _paths(args: argparse.Namespace) -> tuple[Path, Path]:
-    return Path(args.content), Path(args.mkdocs_config)
+def _check(args: argparse.Namespace):
+    kaart = Path(args.sociale_kaart)
+    # Fixture folders for content checks have no sociale kaart; the repository always has one.
+    kaart_dir = kaart if (kaart / "organisaties").is_dir() else None
+    return check(Path(args.content), Path(args.mkdocs_config), kaart_dir=kaart_dir)
 
 
 def _report(problems) -> None:
@@ -24,18 +30,38 @@ def _report(problems) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    content, mkdocs_yml = _paths(args)
-    site, problems = check(content, mkdocs_yml)
+    site, problems = _check(args)
     if problems:
         _report(problems)
         return 1
-    print(f"Alles in orde: {len(site.pages)} pagina's gecontroleerd.")
+    organisaties = f" en {len(site.kaart.organisations)} organisaties" if site.kaart else ""
+    print(f"Alles in orde: {len(site.pages)} pagina's{organisaties} gecontroleerd.")
+    return 0
+
+
+def cmd_te_controleren(args: argparse.Namespace) -> int:
+    """The sociale-kaart entries an editor should look at, one line each."""
+    site, problems = _check(args)
+    if site.kaart is None:
+        print("Geen sociale kaart gevonden.", file=sys.stderr)
+        return 1
+    found = te_controleren(site.kaart)
+    for org, reasons in found:
+        print(f"{display_path(org.path)}: {org.naam} — {'; '.join(reasons)}")
+    print(
+        f"\n{len(found)} van {len(site.kaart.organisations)} organisaties te controleren.",
+        file=sys.stderr,
+    )
+    if problems:
+        print(
+            f"Let op: de controle vond ook {len(problems)} problemen; zie 'site-builder check'.",
+            file=sys.stderr,
+        )
     return 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    content, mkdocs_yml = _paths(args)
-    site, problems = check(content, mkdocs_yml)
+    site, problems = _check(args)
     if problems:
         _report(problems)
         print("De site is niet gebouwd: eerst moeten alle problemen weg.", file=sys.stderr)
@@ -43,7 +69,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     try:
         result = build_site(
             site,
-            base_config=mkdocs_yml,
+            base_config=Path(args.mkdocs_config),
             build_dir=Path(args.build_dir),
             site_dir=Path(args.site_dir),
             site_url=args.site_url,
@@ -78,6 +104,11 @@ def parser() -> argparse.ArgumentParser:
         help="map met de pagina's (standaard: %(default)s)",
     )
     common.add_argument(
+        "--sociale-kaart",
+        default=settings.get("MZA_SOCIALE_KAART_DIR"),
+        help="map met de sociale kaart (standaard: %(default)s)",
+    )
+    common.add_argument(
         "--mkdocs-config",
         default=settings.get("MZA_MKDOCS_CONFIG"),
         help="basisinstellingen van MkDocs (standaard: %(default)s)",
@@ -91,13 +122,23 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--site-dir", default=settings.get("MZA_SITE_DIR"))
     build.add_argument("--site-url", default=settings.get("MZA_SITE_URL"))
     build.add_argument("--edit-url", default=settings.get("MZA_EDIT_URL"))
+    commands.add_parser(
+        "te-controleren",
+        parents=[common],
+        help="toon de organisaties op de sociale kaart die een redacteur moet nakijken",
+    )
     commands.add_parser("serve", help="start de portal en de dienst op één adres")
     return top
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    handler = {"check": cmd_check, "build": cmd_build, "serve": cmd_serve}[args.command]
+    handler = {
+        "check": cmd_check,
+        "build": cmd_build,
+        "serve": cmd_serve,
+        "te-controleren": cmd_te_controleren,
+    }[args.command]
     return handler(args)
 
 

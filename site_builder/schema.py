@@ -25,14 +25,14 @@ _TYPES_NL = {
 
 
 @cache
-def load_schema(name: str) -> dict:
-    text = resources.files("site_builder.schemas").joinpath(f"{name}.json").read_text("utf-8")
+def load_schema(name: str, package: str = "site_builder.schemas") -> dict:
+    text = resources.files(package).joinpath(f"{name}.json").read_text("utf-8")
     return json.loads(text)
 
 
 @cache
-def validator(name: str) -> Draft202012Validator:
-    schema = load_schema(name)
+def validator(name: str, package: str = "site_builder.schemas") -> Draft202012Validator:
+    schema = load_schema(name, package)
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
@@ -147,10 +147,12 @@ def _unknown_fields(error: ValidationError) -> list[tuple[tuple, str, str]]:
     return found
 
 
-def validate(name: str, data: Any) -> list[tuple[tuple, str, str]]:
-    """Every error of `data` against schema `name`, as (path, problem, fix)."""
+def validate(
+    name: str, data: Any, package: str = "site_builder.schemas"
+) -> list[tuple[tuple, str, str]]:
+    """Every error of `data` against schema `name` (a JSON file in `package`)."""
     found = []
-    for error in validator(name).iter_errors(data):
+    for error in validator(name, package).iter_errors(data):
         if error.validator == "additionalProperties":
             found.extend(_unknown_fields(error))
         else:

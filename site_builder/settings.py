@@ -23,6 +23,11 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("MZA_CONTENT_DIR", "content", "Map met de pagina's die redacteuren schrijven."),
     Setting(
+        "MZA_SOCIALE_KAART_DIR",
+        "sociale_kaart",
+        "Map met de sociale kaart: organisaties/ (één YAML-bestand per organisatie) en taxonomie/.",
+    ),
+    Setting(
         "MZA_BUILD_DIR", "build", "Werkmap voor de gegenereerde Markdown en MkDocs-instellingen."
     ),
     Setting(

@@ -16,7 +16,12 @@ import yaml
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
-class _StrictLoader(yaml.SafeLoader):
+# libyaml's parser is about ten times faster than the pure-Python one (5,000 sociale-kaart
+# files); both give the same nodes and marks.
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_Base):
     """SafeLoader without implicit timestamps: dates stay strings, checked by the schema."""
 
 
@@ -33,7 +38,7 @@ _YAML_PROBLEMS = [
         "schrijf elk veld als 'naam: waarde'",
     ),
     (
-        "mapping values are not allowed here",
+        "mapping values are not allowed",
         "er staat een dubbele punt op een plek waar dat niet kan",
         'zet de waarde tussen aanhalingstekens, bijvoorbeeld title: "Vraag: wat nu?"',
     ),

@@ -1,0 +1,1 @@
+"""The sociale kaart: organisations that help mantelzorgers, loaded, checked and exported."""

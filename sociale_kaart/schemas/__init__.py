@@ -1,0 +1,1 @@
+"""JSON Schemas for sociale-kaart files."""
