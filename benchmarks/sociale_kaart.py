@@ -39,11 +39,21 @@ def _size(path: Path) -> int:
 def visitor_bytes(site_dir: Path, path: str) -> dict:
     """Load `path` from the built site in Chromium; sum the gzipped size of every response."""
     from playwright.sync_api import sync_playwright
-    from werkzeug.serving import make_server
+    from werkzeug.serving import WSGIRequestHandler, make_server
 
     from quiz_service import create_app
 
-    server = make_server("127.0.0.1", 0, create_app({"SITE_DIR": str(site_dir)}), threaded=True)
+    class _Quiet(WSGIRequestHandler):
+        def log_request(self, *args, **kwargs) -> None:
+            pass
+
+    server = make_server(
+        "127.0.0.1",
+        0,
+        create_app({"SITE_DIR": str(site_dir)}),
+        threaded=True,
+        request_handler=_Quiet,
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     responses = []
     try:
@@ -58,11 +68,13 @@ def visitor_bytes(site_dir: Path, path: str) -> dict:
             browser.close()
     finally:
         server.shutdown()
-    gzipped = sum(len(gzip.compress(body, 6)) for _, body in bodies)
+    port = str(server.server_port)
+    sizes = {url.split(port, 1)[1]: len(gzip.compress(body, 6)) for url, body in bodies}
     return {
         "requests": len(bodies),
         "raw_bytes": sum(len(b) for _, b in bodies),
-        "gzipped_bytes": gzipped,
+        "gzipped_bytes": sum(sizes.values()),
+        "gzipped_per_file": sizes,
     }
 
 

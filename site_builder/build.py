@@ -70,7 +70,7 @@ def build_site(
         # Imported here: the builder works without a sociale kaart (content-only fixtures).
         from sociale_kaart.pages import write_pages
 
-        write_pages(site.kaart, docs_dir, site_url=site_url)
+        write_pages(site.kaart, docs_dir, site_url=site_url, edit_url=edit_url)
     config = write_mkdocs_config(
         base_config,
         build_dir / "mkdocs.yml",

@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 from sociale_kaart.loader import load_kaart
 from sociale_kaart.model import SocialeKaart
+from sociale_kaart.pages import page_paths
 
 from .markdown_render import SCRIPT_SCHEMES, Locator, Rendered, render
 from .nav import FOOTER_PAGES, build_nav, nav_pages
@@ -54,7 +55,12 @@ def _suggest(wanted: str, options: list[str]) -> str:
 
 class _Checker:
     def __init__(
-        self, content_dir: Path, mkdocs_yml: Path, problems: Problems, today: dt.date
+        self,
+        content_dir: Path,
+        mkdocs_yml: Path,
+        problems: Problems,
+        today: dt.date,
+        generated: frozenset[str] = frozenset(),
     ) -> None:
         self.content_dir = content_dir
         self.mkdocs_yml = mkdocs_yml
@@ -64,6 +70,9 @@ class _Checker:
         self.files = {
             p.relative_to(content_dir).as_posix() for p in content_dir.rglob("*") if p.is_file()
         }
+        self.check_generated_paths(generated)
+        # Pages the build generates (sociale kaart) are valid link targets for content pages.
+        self.files |= generated
         self.rendered: dict[str, Rendered] = {}
         self.links: dict[str, set[str]] = {}
 
@@ -83,6 +92,16 @@ class _Checker:
                     f"de pagina '{title}' ({rel}) ontbreekt; elke pagina linkt ernaar",
                     f"maak het bestand {rel} aan",
                 )
+
+    def check_generated_paths(self, generated: frozenset[str]) -> None:
+        for rel in sorted(generated & self.files):
+            self.problems.add(
+                self.content_dir / rel,
+                1,
+                1,
+                f"de sociale kaart maakt zelf al een pagina op de plek {rel}",
+                "geef dit bestand een andere naam; de gemaakte pagina zou het overschrijven",
+            )
 
     def check_duplicate_urls(self) -> None:
         seen: dict[str, Page] = {}
@@ -325,7 +344,8 @@ def check(
             "start het commando in de hoofdmap van het project",
         )
         return Site(content_dir, [], []), problems
-    site = _Checker(content_dir, mkdocs_yml, problems, today or dt.date.today()).run()
-    if kaart_dir is not None:
-        site.kaart = load_kaart(kaart_dir, problems, today)
+    kaart = load_kaart(kaart_dir, problems, today) if kaart_dir is not None else None
+    generated = frozenset(page_paths(kaart)) if kaart is not None else frozenset()
+    site = _Checker(content_dir, mkdocs_yml, problems, today or dt.date.today(), generated).run()
+    site.kaart = kaart
     return site, problems

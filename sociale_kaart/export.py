@@ -471,7 +471,8 @@ def geojson(kaart: SocialeKaart, organisations: list[Organisation], site_url: st
 
 
 def _json_text(data: object) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    # Compact: the Flevoland-wide files are the largest in site/, and tools read them anyway.
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
 
 
 def areas(kaart: SocialeKaart) -> list[tuple[str, str, list[Organisation]]]:

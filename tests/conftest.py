@@ -14,13 +14,17 @@ from site_builder.check import check
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 MKDOCS_YML = ROOT / "mkdocs.yml"
+KAART = ROOT / "sociale_kaart"
 SITE_URL = "https://mantelzorgacademie-flevoland.nl/"
 EDIT_URL = "https://github.com/mantelzorgacademie-flevoland/portal/edit/main/content/"
 
 
-def check_and_build(content: Path, work: Path) -> Path:
-    """Check `content` (it must be free of problems) and build it into `work`/site."""
-    site, problems = check(content, MKDOCS_YML)
+def check_and_build(content: Path, work: Path, kaart_dir: Path | None = None) -> Path:
+    """Check `content` (and the sociale kaart in `kaart_dir`, if given); build it into `work`/site.
+
+    Both must be free of problems.
+    """
+    site, problems = check(content, MKDOCS_YML, kaart_dir=kaart_dir)
     assert not problems, "\n".join(p.format() for p in problems)
     result = build_site(
         site,
@@ -35,8 +39,8 @@ def check_and_build(content: Path, work: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
-    """The repository's own content/, checked and built into a temporary site/ folder."""
-    return check_and_build(CONTENT, tmp_path_factory.mktemp("build"))
+    """The repository's own content/ and sociale kaart, checked and built into a temporary site/."""
+    return check_and_build(CONTENT, tmp_path_factory.mktemp("build"), kaart_dir=KAART)
 
 
 class BufferedClient(FlaskClient):

@@ -13,14 +13,17 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from tests.conftest import CONTENT, EDIT_URL, MKDOCS_YML, SITE_URL
+from tests.conftest import CONTENT, EDIT_URL, MKDOCS_YML, ROOT, SITE_URL
 
 URL = re.compile(r"""(?:https?:)?//[a-z0-9][a-z0-9.-]*\.[a-z]{2,}[^\s"'`)<>]*""", re.I)
 # In script, '//' also starts comments and ends regular expressions: only full URLs count.
 JS_URL = re.compile(r"""https?://[a-z0-9][a-z0-9.-]*\.[a-z]{2,}[^\s"'`)<>]*""", re.I)
 OWN_HOST = urlsplit(SITE_URL).netloc
 # Name-space identifiers and schema ids: text that names a standard, never fetched.
-NAMESPACES = ("http://www.w3.org/", "http://www.sitemaps.org/schemas/")
+NAMESPACES = ("http://www.w3.org/", "http://www.sitemaps.org/schemas/", "https://schema.org")
+# "Bewerk deze pagina" and "Meld een fout" lead to the project's own repository.
+REPOSITORY = EDIT_URL.split("/edit/", 1)[0] + "/"
+KAART = ROOT / "sociale_kaart"
 # Strings inside mkdocs-material's bundle for features this site does not switch on. Each is
 # paired with the setting that keeps it dead, which `test_dead_theme_features_stay_off` checks.
 DEAD_THEME_CODE = {
@@ -33,8 +36,11 @@ CONSOLE_TEXT = ("https://bit.ly/2s3ChXG",)
 
 
 def content_links() -> set[str]:
+    """Links editors wrote: in pages, in sociale-kaart entries (websites of organisations), and
+    the few the sociale-kaart code writes itself (licence, standards)."""
     found = set()
-    for path in CONTENT.rglob("*.md"):
+    sources = [*CONTENT.rglob("*.md"), *KAART.glob("organisaties/*.yaml"), *KAART.glob("*.py")]
+    for path in sources:
         found.update(URL.findall(path.read_text("utf-8")))
     return found
 
@@ -96,13 +102,14 @@ def external_references(site: Path) -> list[str]:
             for url in parser.followed:
                 if is_own(url) or not url.startswith(("http", "//")):
                     continue
-                if url not in allowed_links and not url.startswith(EDIT_URL):
+                if url not in allowed_links and not url.startswith(REPOSITORY):
                     problems.append(f"{rel}: link naar {url} staat niet in de inhoud")
             for text in parser.inline:
+                # Links in JSON-LD (the sociale kaart's structured data) are data, never loaded.
                 problems += [
                     f"{rel}: {u}"
                     for u in JS_URL.findall(strip_comments(text))
-                    if not is_own(u) and not u.startswith(NAMESPACES)
+                    if not is_own(u) and not u.startswith(NAMESPACES) and u not in allowed_links
                 ]
         elif path.suffix in (".js", ".css", ".json", ".xml", ".webmanifest"):
             pattern = JS_URL if path.suffix == ".js" else URL
@@ -111,6 +118,8 @@ def external_references(site: Path) -> list[str]:
                     continue
                 if any(url.startswith(dead) for dead in DEAD_THEME_CODE):
                     continue
+                if path.suffix == ".json" and url in allowed_links:
+                    continue  # open data and search data name websites; nothing loads them
                 problems.append(f"{rel}: {url}")
     return problems
 
