@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,12 +45,10 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def live_server(built_site: Path) -> Iterator[str]:
-    """The portal app on 127.0.0.1 with a free port, in a background thread; yields its base URL."""
-    app = create_app({"TESTING": True, "SITE_DIR": str(built_site)})
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+@contextmanager
+def running(server, name: str) -> Iterator[str]:
+    """Serve `server` in a background thread; yields its base URL, stops it afterwards."""
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"
@@ -57,6 +56,22 @@ def live_server(built_site: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+@contextmanager
+def serving_site(site_dir: Path, name: str) -> Iterator[str]:
+    """The portal app (with its own headers) for `site_dir` on 127.0.0.1 with a free port."""
+    app = create_app({"TESTING": True, "SITE_DIR": str(site_dir)})
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    with running(server, name) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def live_server(built_site: Path) -> Iterator[str]:
+    """The repository's portal on a free port; yields its base URL."""
+    with serving_site(built_site, "live-server") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

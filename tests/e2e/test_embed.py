@@ -7,7 +7,6 @@ A fictional kaart (tests/test_sociale_kaart_pages.py) is built and served on one
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -16,15 +15,13 @@ from urllib.parse import urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Frame, Page, expect
-from werkzeug.serving import make_server
 
-from quiz_service import create_app
 from site_builder.problems import Problems
 from sociale_kaart import hours
 from sociale_kaart.embed import snippet
 from sociale_kaart.loader import load_kaart
 from tests.conftest import SITE_URL
-from tests.e2e.conftest import _QuietHandler
+from tests.e2e.conftest import running, serving_site
 from tests.e2e.test_accessibility import WCAG_TAGS
 from tests.test_sociale_kaart_pages import ENTRIES, build_fictional_site
 
@@ -41,16 +38,8 @@ def kaart_site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def kaart_server(kaart_site: Path) -> Iterator[str]:
     """The fictional portal, served by our own app (with its headers) on a free port."""
-    app = create_app({"TESTING": True, "SITE_DIR": str(kaart_site)})
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="kaart-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serving_site(kaart_site, "kaart-server") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -86,15 +75,8 @@ def host_server(kaart_server: str, kaart) -> Iterator[str]:
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, name="host-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with running(ThreadingHTTPServer(("127.0.0.1", 0), Handler), "host-server") as url:
+        yield url + "/"
 
 
 class Watched:
