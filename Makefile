@@ -6,10 +6,10 @@ PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system-deps check build run serve lint format test test-unit test-e2e bench bench-kaart te-controleren clean
+.PHONY: help setup system-deps check build run serve lint format test test-unit test-e2e test-db-postgres db bench bench-kaart te-controleren clean
 
 help: ## Toon alle taken
-	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,11 +31,15 @@ te-controleren: setup ## Toon organisaties op de sociale kaart die nagekeken moe
 build: setup ## Controleer en bouw de site in site/
 	$(BIN)/site-builder build
 
-run: build ## Bouw alles en start portal en dienst op http://127.0.0.1:8000
+run: build db ## Bouw alles en start portal en dienst op http://127.0.0.1:8000
 	$(BIN)/quiz-service serve
 
 serve: setup ## Start portal en dienst zonder opnieuw te bouwen
 	$(BIN)/quiz-service serve
+
+db: setup ## Maak of werk de database bij en laad de verzonnen demogegevens
+	$(BIN)/quiz-service init-db
+	$(BIN)/quiz-service demo-data
 
 lint: setup ## ruff: lint en opmaak controleren
 	$(BIN)/ruff check .
@@ -53,6 +57,9 @@ test-unit: setup ## Alleen de snelle tests (zonder browser)
 
 test-e2e: setup system-deps ## Alleen de browsertests in headless Chromium
 	$(BIN)/pytest -m e2e
+
+test-db-postgres: setup ## De databasetests nog eens op PostgreSQL (installeert en start het zo nodig)
+	url="$$(bash scripts/start-postgres.sh)" && TEST_DATABASE_URL="$$url" $(BIN)/pytest -m db
 
 bench: setup ## Meet de bouwtijd voor de echte inhoud en 1.000 verzonnen artikelen
 	$(BIN)/python -m benchmarks.build_time

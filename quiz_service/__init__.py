@@ -15,12 +15,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(
         SITE_DIR=str(Path(settings.get("MZA_SITE_DIR")).resolve()),
+        DATABASE_URL=settings.get("DATABASE_URL"),
     )
     if config:
         app.config.update(config)
 
-    from . import headers, portal, status
+    from . import db, headers, portal, status
 
+    db.init_app(app)
     headers.init_app(app)
     app.register_blueprint(status.bp)
     # Registered last: its catch-all route only gets paths no other blueprint handles.

@@ -1,21 +1,108 @@
-"""Command line: `quiz-service serve`."""
+"""Command line: `quiz-service serve | init-db | demo-data | create-admin`."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
+
+from site_builder import settings
+
+
+def _init_db() -> int:
+    from .db import database_url
+    from .migrate import upgrade
+
+    url = database_url()
+    upgrade(url)
+    print(f"Database is bijgewerkt: {url.render_as_string(hide_password=True)}")
+    return 0
+
+
+def _demo_data() -> int:
+    from sqlalchemy.orm import Session
+
+    from .db import make_engine
+    from .demo import load_demo_data
+
+    engine = make_engine()
+    try:
+        with Session(engine) as session:
+            result = load_demo_data(session)
+    finally:
+        engine.dispose()
+    if not result.created:
+        print("Demogegevens staan er al; niets veranderd.")
+        return 0
+    print("Verzonnen demogegevens toegevoegd: " + ", ".join(result.created) + ".")
+    if result.password:
+        print(f"Wachtwoord van de nieuwe demo-accounts (alleen nu te zien): {result.password}")
+    return 0
+
+
+def _read_password() -> str:
+    password = settings.get("MZA_ADMIN_PASSWORD")
+    if password:
+        return password
+    if not sys.stdin.isatty():
+        raise SystemExit(
+            "Geen wachtwoord: typ het in een terminal, of zet het in MZA_ADMIN_PASSWORD."
+        )
+    password = getpass.getpass("Wachtwoord voor de beheerder: ")
+    if getpass.getpass("Typ het wachtwoord nog een keer: ") != password:
+        raise SystemExit("De twee wachtwoorden zijn niet gelijk. Probeer het opnieuw.")
+    return password
+
+
+def _create_admin(email: str, name: str) -> int:
+    from sqlalchemy.orm import Session
+
+    from .accounts import AccountError, create_beheerder
+    from .db import make_engine
+
+    password = _read_password()
+    engine = make_engine()
+    try:
+        with Session(engine) as session:
+            try:
+                user = create_beheerder(session, email, password, name)
+            except AccountError as error:
+                print(error, file=sys.stderr)
+                return 1
+            session.commit()
+            print(f"Beheerder {user.email} is aangemaakt.")
+    finally:
+        engine.dispose()
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     top = argparse.ArgumentParser(prog="quiz-service", description="De academie-dienst.")
     commands = top.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="start de portal en de dienst op één adres")
+    commands.add_parser(
+        "init-db", help="maak de database of werk hem bij naar de nieuwste versie (Alembic)"
+    )
+    commands.add_parser(
+        "demo-data", help="voeg verzonnen demogegevens toe (een tweede keer verandert niets)"
+    )
+    admin = commands.add_parser(
+        "create-admin",
+        help="maak een beheerder; het wachtwoord wordt gevraagd of komt uit MZA_ADMIN_PASSWORD",
+    )
+    admin.add_argument("--email", required=True, help="e-mailadres van de beheerder")
+    admin.add_argument("--naam", default="Beheerder", help="naam die anderen zien")
     args = top.parse_args(argv)
     if args.command == "serve":
         from .server import serve
 
         serve()
-    return 0
+        return 0
+    if args.command == "init-db":
+        return _init_db()
+    if args.command == "demo-data":
+        return _demo_data()
+    return _create_admin(args.email, args.naam)
 
 
 if __name__ == "__main__":

@@ -52,6 +52,18 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("MZA_HOST", "127.0.0.1", "Adres waarop de dienst luistert."),
     Setting("MZA_PORT", "8000", "Poort waarop de dienst luistert."),
+    Setting(
+        "DATABASE_URL",
+        "sqlite:///instance/academie.sqlite3",
+        "Database van de dienst (SQLAlchemy-adres). Een relatief SQLite-pad geldt vanaf de map "
+        "van het project; PostgreSQL: `postgresql+psycopg://gebruiker:wachtwoord@host/naam`.",
+    ),
+    Setting(
+        "MZA_ADMIN_PASSWORD",
+        "",
+        "Wachtwoord voor `quiz-service create-admin` zonder vraag (voor scripts). Leeg: het "
+        "commando vraagt erom.",
+    ),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -61,3 +61,70 @@ def app(built_site):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+# --- Database (issue 4): a fresh database per test module, on SQLite or PostgreSQL ---
+
+DB_FIXTURES = {"database_url", "db"}
+
+
+def pytest_collection_modifyitems(items):
+    # Every test that touches a database carries the `db` marker, so `pytest -m db` (run again
+    # on PostgreSQL by .ci/run) cannot miss one.
+    for item in items:
+        if DB_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.db)
+
+
+@pytest.fixture(scope="module")
+def database_url(tmp_path_factory):
+    """An empty database for one test module; dropped afterwards.
+
+    With TEST_DATABASE_URL (PostgreSQL) a uniquely named schema in that database, reached
+    through the URL's search_path; otherwise a temporary SQLite file.
+    """
+    import os
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        yield make_url(f"sqlite:///{tmp_path_factory.mktemp('db') / 'academie.sqlite3'}")
+        return
+    url = make_url(base)
+    assert url.get_backend_name() == "postgresql", "TEST_DATABASE_URL moet PostgreSQL zijn"
+    schema = f"test_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(url)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        yield url.update_query_dict({"options": f"-csearch_path={schema}"})
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def db(database_url):
+    """The module's database, migrated to the newest revision; `.url`, `.engine`, `.session()`."""
+    from types import SimpleNamespace
+
+    from sqlalchemy.orm import sessionmaker
+
+    from quiz_service.db import make_engine
+    from quiz_service.migrate import upgrade
+
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    try:
+        yield SimpleNamespace(
+            url=database_url,
+            engine=engine,
+            session=sessionmaker(engine, expire_on_commit=False),
+            dialect=engine.dialect.name,
+        )
+    finally:
+        engine.dispose()

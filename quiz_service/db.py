@@ -1,0 +1,97 @@
+"""The database: engine, sessions and the declarative base the models share.
+
+Plain SQLAlchemy 2 with one session per request, not Flask-SQLAlchemy: the engine, the models
+and the sessions must work the same outside a Flask app context (the CLI, Alembic's env.py,
+tests that hit the database from several processes at once), and Flask-SQLAlchemy's releases
+lag behind SQLAlchemy's, which `filterwarnings = error` turns into failures.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g
+from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from site_builder import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS_DIR = ROOT / "migrations"
+
+# Named constraints: Alembic's batch mode on SQLite can only drop or alter what has a name.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def database_url(url: str | URL | None = None) -> URL:
+    """The configured database URL; a relative SQLite path counts from the project folder."""
+    parsed = make_url(url or settings.get("DATABASE_URL"))
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        path = Path(parsed.database)
+        if not path.is_absolute():
+            parsed = parsed.set(database=str(ROOT / path))
+    return parsed
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Per connection, because SQLite forgets all but journal_mode when a connection closes.
+    # secure_delete overwrites deleted rows, so erased personal data does not stay in the file.
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA secure_delete=ON")
+    finally:
+        cursor.close()
+
+
+def make_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
+    """An engine for `url` (default: the setting), with the SQLite pragmas on every connection."""
+    parsed = database_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database not in (None, "", ":memory:"):
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(parsed, pool_pre_ping=True, **kwargs)
+
+
+def init_app(app: Flask) -> None:
+    """Bind an engine to the app and close the request's session when the request ends.
+
+    The engine is lazy: nothing connects until a view asks for a session.
+    """
+    engine = make_engine(app.config.get("DATABASE_URL"))
+    app.extensions["db_engine"] = engine
+    app.extensions["db_sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+
+    @app.teardown_appcontext
+    def _close_session(_exc: BaseException | None) -> None:
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+
+def session() -> Session:
+    """The session of the current request (one per request, closed at its end)."""
+    from flask import current_app
+
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["db_sessionmaker"]()
+    return g.db_session

@@ -1,0 +1,78 @@
+"""Demo data: one fictional organisation with a team and a few fictional people.
+
+Everything is visibly made up ("Verzonnen ...", addresses at @verzonnen.example, a reserved
+domain), so nobody mistakes it for a real organisation or person. Loading it twice changes
+nothing. There is no demo beheerder: the first beheerder is made with `create-admin`.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models import Gebruiker, Organisatie, Team
+from .passwords import hash_password
+
+ORGANISATIE = "Verzonnen Zorgorganisatie"
+INVITE_CODE = "VERZONNEN-DEMO-CODE"
+TEAM = "Verzonnen Team Thuiszorg"
+EMAIL_DOMAIN = "verzonnen.example"
+
+# (display name, e-mail local part, role, member of the team)
+PEOPLE = (
+    ("Verzonnen Teamleider 1", "teamleider1", "teamleider", True),
+    ("Verzonnen Medewerker 1", "medewerker1", "medewerker", True),
+    ("Verzonnen Medewerker 2", "medewerker2", "medewerker", True),
+    ("Verzonnen Medewerker 3", "medewerker3", "medewerker", False),
+    ("Verzonnen Organisator 1", "organisator1", "organisator", False),
+    ("Verzonnen Mantelzorger 1", "mantelzorger1", "mantelzorger", False),
+)
+
+
+@dataclass
+class DemoResult:
+    created: list[str]
+    # Shown once, only when people were added; demo accounts never get a known password.
+    password: str | None
+
+
+def load_demo_data(session: Session) -> DemoResult:
+    """Add what is missing of the demo data and commit; existing rows are left as they are."""
+    created: list[str] = []
+    organisatie = session.scalar(select(Organisatie).where(Organisatie.naam == ORGANISATIE))
+    if organisatie is None:
+        organisatie = Organisatie(naam=ORGANISATIE, invite_code=INVITE_CODE)
+        session.add(organisatie)
+        created.append(ORGANISATIE)
+    team = session.scalar(
+        select(Team).where(Team.naam == TEAM, Team.organisatie_id == organisatie.id)
+    )
+    if team is None:
+        team = Team(naam=TEAM, organisatie=organisatie)
+        session.add(team)
+        created.append(TEAM)
+
+    password = secrets.token_urlsafe(12)
+    password_hash: str | None = None
+    for name, local, role, in_team in PEOPLE:
+        email = f"{local}@{EMAIL_DOMAIN}"
+        if session.scalar(select(Gebruiker.id).where(Gebruiker.email == email)) is not None:
+            continue
+        password_hash = password_hash or hash_password(password)
+        staff = role != "mantelzorger"
+        session.add(
+            Gebruiker(
+                email=email,
+                password_hash=password_hash,
+                role=role,
+                display_name=name,
+                organisatie=organisatie if staff else None,
+                team=team if in_team else None,
+            )
+        )
+        created.append(name)
+    session.commit()
+    return DemoResult(created=created, password=password if password_hash else None)
