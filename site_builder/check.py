@@ -18,6 +18,7 @@ from sociale_kaart.loader import load_kaart
 from sociale_kaart.model import SocialeKaart
 from sociale_kaart.pages import page_paths
 
+from .courses import check_courses, is_private
 from .markdown_render import SCRIPT_SCHEMES, Locator, Rendered, render
 from .nav import FOOTER_PAGES, build_nav, nav_pages
 from .pages import Page, load_pages
@@ -67,8 +68,11 @@ class _Checker:
         self.problems = problems
         self.pages = load_pages(content_dir, problems, today)
         self.by_rel = {page.rel: page for page in self.pages}
+        # Course and quiz YAML is never published, so no page may link to it.
         self.files = {
-            p.relative_to(content_dir).as_posix() for p in content_dir.rglob("*") if p.is_file()
+            p.relative_to(content_dir).as_posix()
+            for p in content_dir.rglob("*")
+            if p.is_file() and not is_private(p.name)
         }
         self.check_generated_paths(generated)
         # Pages the build generates (sociale kaart) are valid link targets for content pages.
@@ -142,8 +146,9 @@ class _Checker:
                     hint,
                 )
 
-    def check_reachable(self, nav: list) -> None:
-        start = nav_pages(nav) | {rel for rel, _ in FOOTER_PAGES} | {"index.md"}
+    def check_reachable(self, nav: list, course_pages: set[str] = frozenset()) -> None:
+        # Lessons are reached through their course; courses.py checks that each one is listed.
+        start = nav_pages(nav) | {rel for rel, _ in FOOTER_PAGES} | {"index.md"} | course_pages
         seen = set(start)
         queue = deque(start)
         while queue:
@@ -317,10 +322,11 @@ class _Checker:
         self.check_required_pages()
         self.check_duplicate_urls()
         self.check_ziektebeeld_refs()
+        course_pages = check_courses(self.content_dir, self.problems)
         for page in self.pages:
             self.check_page(page)
         nav = build_nav([p for p in self.pages if p.valid])
-        self.check_reachable(nav)
+        self.check_reachable(nav, course_pages)
         return Site(self.content_dir, self.pages, nav, self.rendered, self.links)
 
 

@@ -14,6 +14,7 @@ import yaml
 from babel.dates import format_date
 
 from .check import Site
+from .courses import is_private
 from .nav import FOOTER_PAGES
 from .pages import Page
 
@@ -60,7 +61,13 @@ def write_docs(site: Site, docs_dir: Path) -> None:
         write_page(page, docs_dir)
     for path in site.content_dir.rglob("*"):
         rel = path.relative_to(site.content_dir)
-        if path.is_file() and path.suffix != ".md" and not rel.parts[0].startswith("."):
+        if (
+            path.is_file()
+            and path.suffix != ".md"
+            and not rel.parts[0].startswith(".")
+            # Course and quiz YAML hold the answer key: never published.
+            and not is_private(rel.as_posix())
+        ):
             (docs_dir / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, docs_dir / rel)
     css = resources.files("site_builder.theme").joinpath("assets/mantelzorgacademie.css")
