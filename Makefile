@@ -31,11 +31,12 @@ te-controleren: setup ## Toon organisaties op de sociale kaart die nagekeken moe
 build: setup ## Controleer en bouw de site in site/
 	$(BIN)/site-builder build
 
+# MZA_HTTPS=0: the local server speaks plain http, so the session cookie must not be 'Secure'.
 run: build db ## Bouw alles en start portal en dienst op http://127.0.0.1:8000
-	$(BIN)/quiz-service serve
+	MZA_HTTPS=0 $(BIN)/quiz-service serve
 
 serve: setup ## Start portal en dienst zonder opnieuw te bouwen
-	$(BIN)/quiz-service serve
+	MZA_HTTPS=0 $(BIN)/quiz-service serve
 
 db: setup ## Maak of werk de database bij en laad de verzonnen demogegevens
 	$(BIN)/quiz-service init-db

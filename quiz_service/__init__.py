@@ -12,7 +12,10 @@ from site_builder import settings
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """App factory: settings from the environment, overridden by `config` (tests)."""
+    from . import security
+
     app = Flask(__name__)
+    app.config.update(security.default_config(testing=bool((config or {}).get("TESTING"))))
     app.config.update(
         SITE_DIR=str(Path(settings.get("MZA_SITE_DIR")).resolve()),
         DATABASE_URL=settings.get("DATABASE_URL"),
@@ -20,10 +23,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    from . import db, headers, portal, status
+    from . import db, portal, status
+    from .auth import views as auth
 
     db.init_app(app)
-    headers.init_app(app)
+    security.init_app(app)
+    auth.init_app(app)
     app.register_blueprint(status.bp)
     # Registered last: its catch-all route only gets paths no other blueprint handles.
     app.register_blueprint(portal.bp)

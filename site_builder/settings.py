@@ -64,6 +64,34 @@ SETTINGS: tuple[Setting, ...] = (
         "Wachtwoord voor `quiz-service create-admin` zonder vraag (voor scripts). Leeg: het "
         "commando vraagt erom.",
     ),
+    Setting(
+        "MZA_SECRET_KEY",
+        "",
+        "Geheime sleutel die de sessiecookie ondertekent. Leeg: de dienst maakt bij de eerste "
+        "start een willekeurige sleutel in `instance/secret_key`. Zet hem nooit in git.",
+    ),
+    Setting(
+        "MZA_HTTPS",
+        "1",
+        "1: de site draait op https, dus de sessiecookie krijgt de vlag Secure. Zet op 0 als je "
+        "de dienst lokaal via http:// gebruikt (in tests staat hij altijd uit).",
+    ),
+    Setting(
+        "MZA_LOGIN_LIMIT_PER_EMAIL",
+        "5 per minute",
+        "Zoveel mislukte inlogpogingen mag één IP-adres per e-mailadres doen (Flask-Limiter-notatie).",
+    ),
+    Setting(
+        "MZA_LOGIN_LIMIT_PER_IP",
+        "20 per hour",
+        "Zoveel mislukte inlogpogingen mag één IP-adres in totaal doen (Flask-Limiter-notatie).",
+    ),
+    Setting(
+        "MZA_RATELIMIT_STORAGE",
+        "memory://",
+        "Waar de tellers van de inloglimiet staan. `memory://` geldt per proces; met meer "
+        "processen: `redis://host:6379`.",
+    ),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}

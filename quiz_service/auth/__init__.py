@@ -1,0 +1,1 @@
+"""Accounts in the web app: log in and out, sessions that logout ends, role checks."""

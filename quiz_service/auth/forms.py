@@ -1,0 +1,68 @@
+"""Forms of the auth blueprint. Flask-WTF adds and checks the CSRF token on each of them."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, Length
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        "E-mailadres",
+        validators=[
+            DataRequired(message="Vul je e-mailadres in."),
+            Email(
+                message="Dit is geen goed e-mailadres. Een e-mailadres ziet eruit als "
+                "naam@voorbeeld.nl.",
+                check_deliverability=False,
+            ),
+            Length(max=320, message="Dit e-mailadres is te lang."),
+        ],
+    )
+    password = PasswordField(
+        "Wachtwoord",
+        validators=[
+            DataRequired(message="Vul je wachtwoord in."),
+            Length(max=1024, message="Dit wachtwoord is te lang."),
+        ],
+    )
+
+
+class LogoutForm(FlaskForm):
+    """Only a CSRF token: logging out changes state, so it is a POST that another site cannot forge."""
+
+
+class RegisterForm(FlaskForm):
+    display_name = StringField(
+        "Naam",
+        validators=[
+            DataRequired(message="Vul je naam in."),
+            Length(max=200, message="Deze naam is te lang. Gebruik hoogstens 200 tekens."),
+        ],
+    )
+    email = EmailField(
+        "E-mailadres",
+        validators=[
+            DataRequired(message="Vul je e-mailadres in."),
+            Email(
+                message="Dit is geen goed e-mailadres. Een e-mailadres ziet eruit als "
+                "naam@voorbeeld.nl.",
+                check_deliverability=False,
+            ),
+            Length(max=320, message="Dit e-mailadres is te lang."),
+        ],
+    )
+    password = PasswordField(
+        "Wachtwoord", validators=[DataRequired(message="Kies een wachtwoord.")]
+    )
+
+
+class JoinForm(FlaskForm):
+    invite_code = StringField(
+        "Code van je organisatie",
+        validators=[
+            DataRequired(message="Vul de code in."),
+            Length(max=64, message="Deze code is te lang."),
+        ],
+    )

@@ -1,0 +1,121 @@
+"""Business rules for accounts on the web; the views only translate HTTP to and from these."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..accounts import AccountError, password_problem
+from ..models import Gebruiker, Organisatie, normalise_email
+from ..passwords import hash_password, needs_rehash, verify_password
+
+# Verified when the e-mail address is unknown, so that a wrong address takes as long as a
+# wrong password and the response time does not tell which addresses have an account.
+_DUMMY_HASH = hash_password("geen-echt-wachtwoord")
+
+
+def authenticate(session: Session, email: str, password: str) -> Gebruiker | None:
+    """The active user with this e-mail and password, or None. Commits a rehash if one is due."""
+    user = session.scalar(
+        select(Gebruiker).where(
+            Gebruiker.email == normalise_email(email), Gebruiker.deleted_at.is_(None)
+        )
+    )
+    if user is None:
+        verify_password(_DUMMY_HASH, password)
+        return None
+    if not verify_password(user.password_hash, password):
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        session.commit()
+    return user
+
+
+def load_session_user(session: Session, user_id: object, epoch: object) -> Gebruiker | None:
+    """The user a session cookie names, if the account still exists and the epoch still holds.
+
+    A cookie is only signed, not stored: without the epoch a copy would outlive logout.
+    """
+    if not isinstance(user_id, int) or not isinstance(epoch, int):
+        return None
+    user = session.get(Gebruiker, user_id)
+    if user is None or user.deleted_at is not None or user.session_epoch != epoch:
+        return None
+    return user
+
+
+def end_all_sessions(session: Session, user_id: int) -> None:
+    """Invalidate every session cookie of this user (logout, password change). Commits.
+
+    Incremented in SQL, so two logouts at once both count and neither is lost.
+    """
+    session.execute(
+        update(Gebruiker)
+        .where(Gebruiker.id == user_id)
+        .values(session_epoch=Gebruiker.session_epoch + 1)
+    )
+    session.commit()
+
+
+# --- Registration and joining an organisation ---
+
+
+def register_mantelzorger(
+    session: Session, email: str, display_name: str, password: str
+) -> Gebruiker:
+    """A new mantelzorger account; raises AccountError with a Dutch message. Commits."""
+    problem = password_problem(password, email)
+    if problem:
+        raise AccountError(problem)
+    email = normalise_email(email)
+    if session.scalar(select(Gebruiker.id).where(Gebruiker.email == email)) is not None:
+        raise AccountError(DUPLICATE_EMAIL)
+    user = Gebruiker(
+        email=email,
+        display_name=display_name.strip(),
+        password_hash=hash_password(password),
+        role="mantelzorger",
+    )
+    session.add(user)
+    try:
+        session.commit()
+    except IntegrityError:
+        # Someone registered the same address at the same moment: the unique constraint wins.
+        session.rollback()
+        raise AccountError(DUPLICATE_EMAIL) from None
+    return user
+
+
+DUPLICATE_EMAIL = (
+    "Er is al een account met dit e-mailadres. Log in, of gebruik een ander e-mailadres."
+)
+
+# Roles that may join an organisation with a code; the others are given their role by a beheerder.
+JOINABLE_ROLES = ("mantelzorger", "medewerker")
+
+
+def join_organisation(session: Session, user_id: int, invite_code: str) -> Organisatie:
+    """Make the user a medewerker of the organisation whose invite code this is. Commits."""
+    user = session.get(Gebruiker, user_id)
+    if user is None or user.deleted_at is not None:
+        raise AccountError("Dit account bestaat niet meer.")
+    if user.organisatie_id is not None:
+        raise AccountError(
+            f"Je hoort al bij {user.organisatie.naam}. Wil je wisselen? Vraag het de beheerder."
+        )
+    if user.role not in JOINABLE_ROLES:
+        raise AccountError("Met dit account kun je niet aansluiten. Vraag het de beheerder.")
+    organisatie = session.scalar(
+        select(Organisatie).where(Organisatie.invite_code == invite_code.strip())
+    )
+    if organisatie is None:
+        raise AccountError(UNKNOWN_CODE)
+    user.organisatie_id = organisatie.id
+    user.role = "medewerker"
+    session.commit()
+    return organisatie
+
+
+UNKNOWN_CODE = "Deze code kennen we niet. Controleer de code die je van je werkgever kreeg."

@@ -1,0 +1,103 @@
+"""Security for every response: signed-session key, cookie flags, CSRF and headers.
+
+The static portal (served by portal.py from site/) is built by mkdocs-material, whose pages
+carry inline scripts; a CSP without 'unsafe-inline' would break them. So in this increment the
+strict CSP covers only the service's own pages; the portal keeps the headers it had.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, Response, request
+from flask_wtf import CSRFProtect
+
+from site_builder import settings
+
+csrf = CSRFProtect()
+
+_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "SAMEORIGIN",
+    "Permissions-Policy": "geolocation=(), camera=(), microphone=(), interest-cohort=()",
+}
+
+# The service's own pages: no inline script or style, no plugins, no <base>, never framed,
+# forms only post back to this site.
+SERVICE_CSP = (
+    "default-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
+
+# The sociale-kaart embeds are made to sit in an iframe on a gemeente's website (see
+# sociale_kaart/embed.py): any site may frame them. Everything else stays same-origin only.
+EMBED_PREFIX = "/embed/"
+
+SECRET_KEY_FILE = "secret_key"
+
+
+def _secret_key(app: Flask) -> str:
+    """MZA_SECRET_KEY, or a random key kept in instance/ so sessions survive a restart."""
+    key = settings.get("MZA_SECRET_KEY")
+    if key:
+        return key
+    if app.testing:
+        # Tests must not write into the checkout's instance/ folder.
+        return secrets.token_hex(32)
+    path = Path(app.instance_path) / SECRET_KEY_FILE
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            # O_EXCL: two processes starting at once must not each write their own key.
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as file:
+                file.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def default_config(testing: bool) -> dict[str, object]:
+    """Cookie flags; create_app applies them before its `config` argument, which may override.
+
+    Tests run on http://, so a Secure cookie would never come back to the test client.
+    """
+    return {
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": settings.get("MZA_HTTPS") == "1" and not testing,
+    }
+
+
+def configure(app: Flask) -> None:
+    """The secret key, and CSRF defaults that `create_app(config)` may have overridden."""
+    # The CSRF token is tied to the session; it need not expire on its own.
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(app)
+
+
+def init_app(app: Flask) -> None:
+    configure(app)
+    csrf.init_app(app)
+
+    @app.after_request
+    def add_headers(response: Response) -> Response:
+        embed = request.path.startswith(EMBED_PREFIX)
+        portal = request.blueprint == "portal"
+        for name, value in _HEADERS.items():
+            if embed and name == "X-Frame-Options":
+                continue
+            response.headers.setdefault(name, value)
+        if embed:
+            response.headers.setdefault("Content-Security-Policy", "frame-ancestors *")
+        elif not portal:
+            response.headers.setdefault("Content-Security-Policy", SERVICE_CSP)
+            response.headers["X-Frame-Options"] = "DENY"
+            # Pages with personal data or a CSRF token must not stay in a shared browser's cache.
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
