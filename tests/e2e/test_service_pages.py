@@ -20,6 +20,8 @@ def service_url(db, built_site: Path) -> Iterator[str]:
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
     with running(server, "service-pages") as url:
         yield url
+    # Unclosed PostgreSQL connections would end the test run with a ResourceWarning.
+    app.extensions["db_engine"].dispose()
 
 
 @pytest.mark.parametrize("path", ["/inloggen", "/registreren"])
