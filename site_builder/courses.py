@@ -19,7 +19,7 @@ from typing import Any
 
 from .problems import Problems
 from .schema import validate
-from .yamlfile import YamlDoc, YamlError, load_yaml
+from .yamlfile import YamlDoc, read_yaml_file
 
 COURSES_DIR = "cursussen"
 COURSE_FILE = "cursus.yml"
@@ -110,22 +110,7 @@ def is_private(rel: str) -> bool:
 
 
 def _read_yaml(path: Path, problems: Problems) -> YamlDoc | None:
-    try:
-        text = path.read_text("utf-8")
-    except UnicodeDecodeError as exc:
-        problems.add(
-            path,
-            1,
-            1,
-            f"het bestand is geen UTF-8-tekst (byte {exc.start})",
-            "sla het bestand op als UTF-8",
-        )
-        return None
-    try:
-        return load_yaml(text)
-    except YamlError as exc:
-        problems.add(path, exc.line, exc.col, exc.message, exc.fix)
-        return None
+    return read_yaml_file(path, problems)
 
 
 def _schema_errors(name: str, doc: YamlDoc, path: Path, problems: Problems) -> bool:

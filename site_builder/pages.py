@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .problems import Problems
 from .schema import validate
-from .yamlfile import YamlDoc, YamlError, load_yaml
+from .yamlfile import YamlDoc, YamlError, load_yaml, read_text
 
 _FENCE = re.compile(r"^(---|\.\.\.)\s*$")
 _SLUG_PART = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -77,16 +77,8 @@ def load_page(path: Path, content_dir: Path, problems: Problems, today: dt.date)
     """
     rel = path.relative_to(content_dir).as_posix()
     _check_file_name(rel, path, problems)
-    try:
-        text = path.read_text("utf-8")
-    except UnicodeDecodeError as exc:
-        problems.add(
-            path,
-            1,
-            1,
-            f"het bestand is geen UTF-8-tekst (byte {exc.start})",
-            "sla het bestand op als UTF-8",
-        )
+    text = read_text(path, problems)
+    if text is None:
         return None
     split = split_front_matter(text)
     if split is None:

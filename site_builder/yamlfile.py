@@ -9,9 +9,12 @@ schema errors can point at a line.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
+
+from .problems import Problems
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
@@ -162,3 +165,30 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
     finally:
         loader.dispose()
     return YamlDoc(data, positions, first_line)
+
+
+def read_text(path: Path, problems: Problems) -> str | None:
+    """The file's text, or None with a Dutch problem when it is not UTF-8."""
+    try:
+        return path.read_text("utf-8")
+    except UnicodeDecodeError as exc:
+        problems.add(
+            path,
+            1,
+            1,
+            f"het bestand is geen UTF-8-tekst (byte {exc.start})",
+            "sla het bestand op als UTF-8",
+        )
+        return None
+
+
+def read_yaml_file(path: Path, problems: Problems, prefix: str = "") -> YamlDoc | None:
+    """An editor's YAML file, or None with a Dutch problem (`prefix` + what is wrong)."""
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    try:
+        return load_yaml(text)
+    except YamlError as exc:
+        problems.add(path, exc.line, exc.col, f"{prefix}{exc.message}", exc.fix)
+        return None

@@ -15,7 +15,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from site_builder.problems import Problems
 from site_builder.schema import validate
-from site_builder.yamlfile import YamlDoc, YamlError, load_yaml
+from site_builder.yamlfile import YamlDoc, read_yaml_file
 
 from . import hours
 from .model import Location, Organisation, Phone, Service, SocialeKaart
@@ -209,13 +209,8 @@ def load_organisation(
             "'steunpunt-mantelzorg-urk.yaml'",
         )
         return None
-    try:
-        doc = load_yaml(path.read_text("utf-8"))
-    except YamlError as exc:
-        problems.add(path, exc.line, exc.col, f"fout in de YAML: {exc.message}", exc.fix)
-        return None
-    except UnicodeDecodeError:
-        problems.add(path, 1, 1, "het bestand is geen UTF-8-tekst", "sla het op als UTF-8")
+    doc = read_yaml_file(path, problems, prefix="fout in de YAML: ")
+    if doc is None:
         return None
     data = doc.data if doc.data is not None else {}
     file = _File(path, doc, problems)

@@ -18,16 +18,20 @@ MKDOCS_YML = ROOT / "mkdocs.yml"
 LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<problem>.+) — (?P<fix>.+)$")
 
 
-def make_content(tmp_path: Path, *cases: str) -> Path:
-    """A valid test site plus the bad files of each named fixture case."""
+def make_content(tmp_path: Path, *cases: str | Path) -> Path:
+    """A valid test site plus the files of each fixture case, laid on top in order.
+
+    A case is a name in fixtures/check/ or the path of any folder laid out like content/.
+    """
     content = tmp_path / "content"
     shutil.copytree(FIXTURES / "basis", content)
     for case in cases:
-        shutil.copytree(FIXTURES / "check" / case, content, dirs_exist_ok=True)
+        layer = case if isinstance(case, Path) else FIXTURES / "check" / case
+        shutil.copytree(layer, content, dirs_exist_ok=True)
     return content
 
 
-def run_check(tmp_path: Path, monkeypatch, capsys, *cases: str) -> tuple[int, list[str]]:
+def run_check(tmp_path: Path, monkeypatch, capsys, *cases: str | Path) -> tuple[int, list[str]]:
     make_content(tmp_path, *cases)
     monkeypatch.chdir(tmp_path)
     code = main(["check", "--content", "content", "--mkdocs-config", str(MKDOCS_YML)])

@@ -7,7 +7,6 @@ course in tests/fixtures/cursus/geldig/, and must give exactly one Dutch problem
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -23,6 +22,8 @@ from site_builder.courses import (
 from site_builder.problems import Problems
 
 from .conftest import check_and_build
+from .test_check import make_content as make_site
+from .test_check import run_check as run_site_check
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CURSUS = FIXTURES / "cursus"
@@ -34,19 +35,13 @@ Z = "content/ziektebeelden"
 
 
 def make_content(tmp_path: Path, *cases: str) -> Path:
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURES / "basis", content)
-    shutil.copytree(CURSUS / "geldig", content, dirs_exist_ok=True)
-    for case in cases:
-        shutil.copytree(CURSUS / "fouten" / case, content, dirs_exist_ok=True)
-    return content
+    """The valid test site and course, plus the files of each named case in cursus/fouten/."""
+    return make_site(tmp_path, CURSUS / "geldig", *(CURSUS / "fouten" / case for case in cases))
 
 
 def run_check(tmp_path: Path, monkeypatch, capsys, *cases: str) -> tuple[int, list[str]]:
-    make_content(tmp_path, *cases)
-    monkeypatch.chdir(tmp_path)
-    code = main(["check", "--content", "content", "--mkdocs-config", str(MKDOCS_YML)])
-    return code, capsys.readouterr().out.strip().splitlines()
+    layers = [CURSUS / "geldig", *(CURSUS / "fouten" / case for case in cases)]
+    return run_site_check(tmp_path, monkeypatch, capsys, *layers)
 
 
 # case → (file, line, words the problem must contain, words the fix must contain)
