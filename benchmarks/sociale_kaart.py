@@ -20,16 +20,10 @@ from site_builder import settings
 from site_builder.build import build_site
 from site_builder.check import check
 
+# The browser tests' launch settings: Debian's Chromium with no background networking.
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def _size(path: Path) -> int:
@@ -58,9 +52,7 @@ def visitor_bytes(site_dir: Path, path: str) -> dict:
     responses = []
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-            )
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             page = browser.new_page()
             page.on("response", lambda response: responses.append(response))
             page.goto(f"http://127.0.0.1:{server.server_port}{path}", wait_until="networkidle")
