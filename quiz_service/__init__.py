@@ -30,6 +30,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     auth.init_app(app)
     app.register_blueprint(status.bp)
+    from .certificaten import views as certificaten
+    from .quiz import views as quiz
+
+    app.register_blueprint(quiz.bp)
+    app.register_blueprint(certificaten.bp)
     # Registered last: its catch-all route only gets paths no other blueprint handles.
     app.register_blueprint(portal.bp)
     return app

@@ -6,9 +6,21 @@ tests/test_migrations.py fails while the models and the migrations differ.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from .db import Base
@@ -106,3 +118,165 @@ class Gebruiker(Base):
     @validates("email")
     def _normalise_email(self, _key: str, email: str) -> str:
         return normalise_email(email)
+
+
+# --- Learning: attempts, lessons read, assignments, certificates ---
+
+ATTEMPT_STATES = ("bezig", "ingeleverd")
+
+
+class Poging(Base):
+    """One attempt at a quiz: the questions it drew, and after submission the answers and grade.
+
+    `vragen` is a snapshot of the drawn questions as they were shown (text, options in the
+    shown order, the answer key and the explanations), so the review page and the grade never
+    change when an editor edits the quiz later; `quiz_version` names that version. The answer
+    key in it never leaves the server before the attempt is submitted.
+
+    Anonymous attempts (`gebruiker_id` NULL) hold nothing about a person. When an account is
+    deleted its attempts become anonymous too: the counts stay, the person goes.
+    """
+
+    __tablename__ = "poging"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gebruiker_id: Mapped[int | None] = mapped_column(
+        ForeignKey("gebruiker.id", ondelete="SET NULL")
+    )
+    # "cursus:<slug>" or "ziektebeeld:<slug>" (see quiz_service.catalog).
+    quiz_key: Mapped[str] = mapped_column(String(200))
+    quiz_version: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(12), default="bezig", server_default="bezig")
+    vragen: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    antwoorden: Mapped[dict[str, list[str]] | None] = mapped_column(JSON)
+    score: Mapped[int | None] = mapped_column()  # questions answered right
+    aantal: Mapped[int] = mapped_column()  # questions asked
+    geslaagd: Mapped[bool | None] = mapped_column()
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        CheckConstraint(
+            "state IN (" + ", ".join(f"'{s}'" for s in ATTEMPT_STATES) + ")", name="state_bekend"
+        ),
+        CheckConstraint("aantal > 0", name="aantal_positief"),
+        CheckConstraint(
+            "(state = 'bezig') = (submitted_at IS NULL)", name="ingeleverd_heeft_datum"
+        ),
+        Index("ix_poging_gebruiker_quiz", "gebruiker_id", "quiz_key"),
+        # One open attempt per person per quiz: starting twice (a double click, two tabs)
+        # gives the same attempt, and the attempt limit cannot be raced past.
+        Index(
+            "uq_poging_een_open_poging",
+            "gebruiker_id",
+            "quiz_key",
+            unique=True,
+            sqlite_where=text("state = 'bezig' AND gebruiker_id IS NOT NULL"),
+            postgresql_where=text("state = 'bezig' AND gebruiker_id IS NOT NULL"),
+        ),
+    )
+
+
+class LesGelezen(Base):
+    """A lesson a signed-in user opened, with the first time they did."""
+
+    __tablename__ = "les_gelezen"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gebruiker_id: Mapped[int] = mapped_column(ForeignKey("gebruiker.id", ondelete="CASCADE"))
+    cursus: Mapped[str] = mapped_column(String(200))
+    les: Mapped[str] = mapped_column(String(300))  # the lesson's page path inside content/
+    gelezen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+    __table_args__ = (UniqueConstraint("gebruiker_id", "cursus", "les"),)
+
+
+class Toewijzing(Base):
+    """A course a teamleider assigned to a team, with a deadline."""
+
+    __tablename__ = "toewijzing"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"))
+    cursus: Mapped[str] = mapped_column(String(200))
+    deadline: Mapped[date | None] = mapped_column(Date)
+    toegewezen_door_id: Mapped[int | None] = mapped_column(
+        ForeignKey("gebruiker.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+    team: Mapped[Team] = relationship()
+
+    __table_args__ = (UniqueConstraint("team_id", "cursus"),)
+
+
+class Certificaat(Base):
+    """Proof of a passed course attempt, checkable by anyone who has the code.
+
+    Name, course title and score are copied at issue time: the certificate says what was true
+    on that day, even if the course or the person's display name changes later.
+    """
+
+    __tablename__ = "certificaat"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    poging_id: Mapped[int] = mapped_column(ForeignKey("poging.id", ondelete="CASCADE"), unique=True)
+    gebruiker_id: Mapped[int] = mapped_column(
+        ForeignKey("gebruiker.id", ondelete="CASCADE"), index=True
+    )
+    naam: Mapped[str] = mapped_column(String(200))
+    cursus: Mapped[str] = mapped_column(String(200))
+    cursus_titel: Mapped[str] = mapped_column(String(300))
+    quiz_version: Mapped[str] = mapped_column(String(16))
+    score_procent: Mapped[int] = mapped_column()
+    behaald_op: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    geldig_tot: Mapped[date | None] = mapped_column(Date)
+    ingetrokken_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ingetrokken_reden: Mapped[str | None] = mapped_column(String(500))
+
+    poging: Mapped[Poging] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("score_procent BETWEEN 0 AND 100", name="score_procent_bereik"),
+    )
+
+
+# --- Mail and password reset ---
+
+
+class WachtwoordReset(Base):
+    """A password-reset link. Only a hash of its token is stored, so a copy of the database
+    cannot be used to reset anyone's password."""
+
+    __tablename__ = "wachtwoord_reset"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gebruiker_id: Mapped[int] = mapped_column(
+        ForeignKey("gebruiker.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Mail(Base):
+    """An e-mail in the outbox: written in the same transaction as what caused it, sent later.
+
+    A mail server that is down never undoes a sign-up or a reset request; `quiz-service
+    send-mail` (and the request that queued it) tries again until `sent_at` is set.
+    """
+
+    __tablename__ = "mail"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    aan: Mapped[str] = mapped_column(String(320))
+    onderwerp: Mapped[str] = mapped_column(String(300))
+    tekst: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    pogingen: Mapped[int] = mapped_column(default=0, server_default="0")
+    laatste_fout: Mapped[str | None] = mapped_column(String(1000))
+
+    __table_args__ = (Index("ix_mail_niet_verzonden", "sent_at", "id"),)

@@ -24,9 +24,9 @@ from .nav import FOOTER_PAGES, build_nav, nav_pages
 from .pages import Page, load_pages
 from .problems import Problems
 
-# Paths of the academie service that pages may link to with an absolute '/…' link.
-# tests/test_service.py checks that each one is a real route of the service.
-SERVICE_PATHS: tuple[str, ...] = ("/status",)
+# Paths of the academie service that pages may link to with an absolute '/…' link (the path
+# itself or anything below it). tests/test_service.py checks that each one has real routes.
+SERVICE_PATHS: tuple[str, ...] = ("/status", "/academie", "/verifieer", "/inloggen", "/registreren")
 
 _EXTERNAL_SCHEMES = {"http", "https", "mailto", "tel"}
 

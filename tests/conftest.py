@@ -128,3 +128,44 @@ def db(database_url):
         )
     finally:
         engine.dispose()
+
+
+@pytest.fixture
+def academie_app(db, tmp_path):
+    """A factory for service apps on the module's database, with the fictional test course.
+
+    Their engines are closed afterwards: an open PostgreSQL connection would end the run with a
+    ResourceWarning.
+    """
+    from tests.academie import FICTIONAL_CONTENT
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text('<!doctype html><html lang="nl"><p>Portal', "utf-8")
+    apps = []
+
+    def make(**config):
+        app = create_app(
+            {
+                "TESTING": True,
+                "DATABASE_URL": db.url,
+                "SITE_DIR": str(site),
+                "CONTENT_DIR": str(FICTIONAL_CONTENT),
+                **config,
+            }
+        )
+        app.test_client_class = BufferedClient
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def account(db):
+    """A factory: `account("medewerker", organisatie_id=...)` → a committed Gebruiker."""
+    from tests.academie import new_account
+
+    return lambda role="mantelzorger", **fields: new_account(db, role, **fields)

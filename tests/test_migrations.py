@@ -11,7 +11,17 @@ from sqlalchemy import inspect
 from quiz_service.db import Base, make_engine
 from quiz_service.migrate import alembic_config, upgrade
 
-TABLES = {"organisatie", "team", "gebruiker"}
+TABLES = {
+    "organisatie",
+    "team",
+    "gebruiker",
+    "poging",
+    "les_gelezen",
+    "toewijzing",
+    "certificaat",
+    "wachtwoord_reset",
+    "mail",
+}
 
 
 def _tables(url) -> set[str]:

@@ -13,7 +13,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Frame, Page, expect
 
 from site_builder.problems import Problems
@@ -21,8 +20,8 @@ from sociale_kaart import hours
 from sociale_kaart.embed import snippet
 from sociale_kaart.loader import load_kaart
 from tests.conftest import SITE_URL
+from tests.e2e.axe import serious_violations
 from tests.e2e.conftest import running, serving_site
-from tests.e2e.test_accessibility import WCAG_TAGS
 from tests.test_sociale_kaart_pages import ENTRIES, build_fictional_site
 
 LELYSTAD = "GM0995"
@@ -142,18 +141,6 @@ def wait_until_fitted(page: Page, frame: Frame) -> float:
     return frame_height(page)
 
 
-def axe_serious(page: Page) -> list[str]:
-    results = Axe().run(
-        page,
-        options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]},
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {', '.join(str(n['target']) for n in v['nodes'])}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
 # --- the embed on a gemeente website ------------------------------------------------------------
 
 
@@ -254,7 +241,7 @@ def test_another_categorie_on_a_categorie_page_opens_its_page(open_page):
 def test_the_embed_has_no_serious_axe_violations(open_page, path, width):
     watched = open_page(width)
     watched.page.goto(path)
-    assert axe_serious(watched.page) == []
+    assert serious_violations(watched.page) == []
     scroll, client = watched.page.evaluate(
         "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
@@ -387,5 +374,5 @@ def test_the_embed_code_maker_gives_the_same_code_as_the_build(open_page, kaart)
 def test_portal_pages_of_the_kaart_have_no_serious_axe_violations(open_page, path):
     watched = open_page(1280)
     watched.page.goto(path, wait_until="networkidle")
-    assert axe_serious(watched.page) == []
+    assert serious_violations(watched.page) == []
     watched.assert_clean()

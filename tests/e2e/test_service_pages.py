@@ -6,12 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from werkzeug.serving import make_server
 
 from quiz_service import create_app
+from tests.e2e.axe import serious_violations
 from tests.e2e.conftest import _QuietHandler, running
-from tests.e2e.test_accessibility import WCAG_TAGS
 
 
 @pytest.fixture(scope="module")
@@ -30,10 +29,9 @@ def test_account_pages_have_no_serious_axe_violations(browser, service_url, path
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
     page.goto(service_url + path)
-    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-    serious = [v for v in result.response["violations"] if v["impact"] in ("serious", "critical")]
+    serious = serious_violations(page)
     context.close()
-    assert serious == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in serious]
+    assert serious == []
 
 
 def test_a_wrong_login_shows_a_dutch_error_without_javascript(browser, service_url):

@@ -1,0 +1,1 @@
+"""Certificates on the web: the printable certificate, public verification, revocation."""

@@ -1,0 +1,66 @@
+"""Certificates: issued when a signed-in learner passes a course quiz, checkable by code.
+
+The code is random (60 bits from an alphabet without look-alike characters such as 0/O and
+1/I), so it can be read aloud or typed from paper, and cannot be guessed from another one.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from site_builder.courses import Course
+
+from .models import Certificaat, Gebruiker, Poging
+
+ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 12
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(code: str) -> str:
+    """Accept what people type: lower case, spaces and dashes."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def display_code(code: str) -> str:
+    """'ABCDEFGHJKLM' → 'ABCD-EFGH-JKLM', easier to read and type."""
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def valid_until(passed_on: date, months: int | None) -> date | None:
+    """The last day a pass counts; None when the course sets no validity period."""
+    if months is None:
+        return None
+    return passed_on + relativedelta(months=months)
+
+
+def issue(
+    session: Session, attempt: Poging, course: Course, user: Gebruiker, when: datetime
+) -> Certificaat:
+    """Add the certificate for a passed attempt to the session (the caller commits)."""
+    certificate = Certificaat(
+        code=new_code(),
+        poging_id=attempt.id,
+        gebruiker_id=user.id,
+        naam=user.display_name,
+        cursus=course.slug,
+        cursus_titel=course.titel,
+        quiz_version=attempt.quiz_version,
+        score_procent=round(100 * (attempt.score or 0) / attempt.aantal),
+        behaald_op=when,
+        geldig_tot=valid_until(when.date(), course.geldigheid_maanden),
+    )
+    session.add(certificate)
+    return certificate
+
+
+def find(session: Session, code: str) -> Certificaat | None:
+    return session.scalar(select(Certificaat).where(Certificaat.code == normalise_code(code)))

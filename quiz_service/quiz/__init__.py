@@ -1,0 +1,1 @@
+"""Courses and quizzes on the web: course pages, lessons read, attempts and their review."""
