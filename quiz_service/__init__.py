@@ -23,18 +23,26 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    from . import db, portal, status
+    from . import db, localtime, portal, status
+    from .api import views as api
     from .auth import views as auth
+    from .beheer import views as beheer
+    from .certificaten import views as certificaten
+    from .gegevens import views as gegevens
+    from .quiz import views as quiz
+    from .voortgang import views as voortgang
 
     db.init_app(app)
+    localtime.init_app(app)
     security.init_app(app)
     auth.init_app(app)
     app.register_blueprint(status.bp)
-    from .certificaten import views as certificaten
-    from .quiz import views as quiz
-
     app.register_blueprint(quiz.bp)
     app.register_blueprint(certificaten.bp)
+    app.register_blueprint(voortgang.bp)
+    app.register_blueprint(beheer.bp)
+    app.register_blueprint(gegevens.bp)
+    app.register_blueprint(api.bp)
     # Registered last: its catch-all route only gets paths no other blueprint handles.
     app.register_blueprint(portal.bp)
     return app

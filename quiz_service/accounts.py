@@ -31,7 +31,7 @@ def password_problem(password: str, email: str = "") -> str | None:
     if len(password) > MAX_PASSWORD_LENGTH:
         return "Het wachtwoord is te lang."
     if email and normalise_email(password) == normalise_email(email):
-        return "Gebruik niet je e-mailadres als wachtwoord."
+        return "Gebruik niet uw e-mailadres als wachtwoord."
     return None
 
 

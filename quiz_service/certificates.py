@@ -7,14 +7,15 @@ The code is random (60 bits from an alphabet without look-alike characters such 
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from site_builder.courses import Course
 
+from .localtime import local_date
 from .models import Certificaat, Gebruiker, Poging
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -56,7 +57,7 @@ def issue(
         quiz_version=attempt.quiz_version,
         score_procent=round(100 * (attempt.score or 0) / attempt.aantal),
         behaald_op=when,
-        geldig_tot=valid_until(when.date(), course.geldigheid_maanden),
+        geldig_tot=valid_until(local_date(when), course.geldigheid_maanden),
     )
     session.add(certificate)
     return certificate
@@ -64,3 +65,20 @@ def issue(
 
 def find(session: Session, code: str) -> Certificaat | None:
     return session.scalar(select(Certificaat).where(Certificaat.code == normalise_code(code)))
+
+
+def revoke(session: Session, certificate_id: int, reason: str) -> bool:
+    """Revoke a certificate; True if this call did, False if it was revoked already. Commits.
+
+    Ends the read transaction first, so the update starts its own (see quizzes.py), and only
+    touches a certificate that is not revoked yet: the first reason given stays.
+    """
+    session.rollback()
+    result = session.execute(
+        update(Certificaat)
+        .where(Certificaat.id == certificate_id, Certificaat.ingetrokken_at.is_(None))
+        .values(ingetrokken_at=datetime.now(UTC), ingetrokken_reden=reason)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    return result.rowcount == 1

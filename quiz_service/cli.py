@@ -1,4 +1,4 @@
-"""Command line: `quiz-service serve | init-db | demo-data | create-admin`."""
+"""Command line: `quiz-service serve | init-db | demo-data | create-admin | send-mail`."""
 
 from __future__ import annotations
 
@@ -76,6 +76,31 @@ def _create_admin(email: str, name: str) -> int:
     return 0
 
 
+def _send_mail(limit: int) -> int:
+    from sqlalchemy.orm import Session
+
+    from . import mail
+    from .db import make_engine
+
+    config = mail.settings_config()
+    transport = mail.transport_for(config)
+    engine = make_engine()
+    try:
+        with Session(engine) as session:
+            result = mail.send_pending(session, transport, config["MAIL_FROM"], limit=limit)
+    finally:
+        engine.dispose()
+    print(f"Mail verstuurd: {result.sent}. Mislukt: {result.failed}.")
+    if result.failed:
+        print(
+            "Niet alle mail is verstuurd; de rest blijft klaarstaan voor de volgende keer. "
+            "Controleer de MZA_SMTP-instellingen en of de mailserver werkt.",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     top = argparse.ArgumentParser(prog="quiz-service", description="De academie-dienst.")
     commands = top.add_subparsers(dest="command", required=True)
@@ -92,6 +117,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     admin.add_argument("--email", required=True, help="e-mailadres van de beheerder")
     admin.add_argument("--naam", default="Beheerder", help="naam die anderen zien")
+    send = commands.add_parser(
+        "send-mail",
+        help="verstuur de mail die klaarstaat (voor een cronjob, bijvoorbeeld elke 5 minuten)",
+    )
+    send.add_argument(
+        "--max", type=int, default=100, help="hoogstens zoveel mails in één keer (standaard 100)"
+    )
     args = top.parse_args(argv)
     if args.command == "serve":
         from .server import serve
@@ -102,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
         return _init_db()
     if args.command == "demo-data":
         return _demo_data()
+    if args.command == "send-mail":
+        return _send_mail(args.max)
     return _create_admin(args.email, args.naam)
 
 

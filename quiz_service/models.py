@@ -13,7 +13,6 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     String,
@@ -23,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from .db import Base
+from .db import Base, UTCDateTime
 
 ROLES = ("mantelzorger", "medewerker", "teamleider", "organisator", "beheerder")
 
@@ -44,7 +43,7 @@ class Organisatie(Base):
     naam: Mapped[str] = mapped_column(String(200), unique=True)
     # Staff join their organisation with this code; it is unique so it names one organisation.
     invite_code: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
 
     teams: Mapped[list[Team]] = relationship(
         back_populates="organisatie", cascade="all, delete-orphan", passive_deletes=True
@@ -63,7 +62,7 @@ class Team(Base):
     # A team only exists inside its organisation: deleting the organisation deletes its teams.
     organisatie_id: Mapped[int] = mapped_column(ForeignKey("organisatie.id", ondelete="CASCADE"))
     naam: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
 
     organisatie: Mapped[Organisatie] = relationship(back_populates="teams")
 
@@ -99,8 +98,8 @@ class Gebruiker(Base):
     # Raised to end every session of this user at once (logout everywhere, password change);
     # a session cookie carrying an older epoch is no longer valid.
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisatie: Mapped[Organisatie | None] = relationship()
     team: Mapped[Team | None] = relationship()
@@ -152,8 +151,8 @@ class Poging(Base):
     score: Mapped[int | None] = mapped_column()  # questions answered right
     aantal: Mapped[int] = mapped_column()  # questions asked
     geslaagd: Mapped[bool | None] = mapped_column()
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         CheckConstraint(
@@ -186,7 +185,7 @@ class LesGelezen(Base):
     gebruiker_id: Mapped[int] = mapped_column(ForeignKey("gebruiker.id", ondelete="CASCADE"))
     cursus: Mapped[str] = mapped_column(String(200))
     les: Mapped[str] = mapped_column(String(300))  # the lesson's page path inside content/
-    gelezen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    gelezen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
 
     __table_args__ = (UniqueConstraint("gebruiker_id", "cursus", "les"),)
 
@@ -203,7 +202,7 @@ class Toewijzing(Base):
     toegewezen_door_id: Mapped[int | None] = mapped_column(
         ForeignKey("gebruiker.id", ondelete="SET NULL")
     )
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
 
     team: Mapped[Team] = relationship()
 
@@ -230,9 +229,9 @@ class Certificaat(Base):
     cursus_titel: Mapped[str] = mapped_column(String(300))
     quiz_version: Mapped[str] = mapped_column(String(16))
     score_procent: Mapped[int] = mapped_column()
-    behaald_op: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    behaald_op: Mapped[datetime] = mapped_column(UTCDateTime)
     geldig_tot: Mapped[date | None] = mapped_column(Date)
-    ingetrokken_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ingetrokken_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ingetrokken_reden: Mapped[str | None] = mapped_column(String(500))
 
     poging: Mapped[Poging] = relationship()
@@ -256,9 +255,9 @@ class WachtwoordReset(Base):
         ForeignKey("gebruiker.id", ondelete="CASCADE"), index=True
     )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Mail(Base):
@@ -274,8 +273,8 @@ class Mail(Base):
     aan: Mapped[str] = mapped_column(String(320))
     onderwerp: Mapped[str] = mapped_column(String(300))
     tekst: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     pogingen: Mapped[int] = mapped_column(default=0, server_default="0")
     laatste_fout: Mapped[str | None] = mapped_column(String(1000))
 

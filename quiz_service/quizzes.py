@@ -15,7 +15,7 @@ import random
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -114,6 +114,16 @@ def score(questions: list[dict[str, Any]], answers: dict[str, list[str]]) -> int
 
 
 def submitted_count(session: Session, user_id: int, key: str) -> int:
+    """Submitted attempts since this person last passed this quiz (all of them if never).
+
+    Counting from the last pass lets someone whose pass expired take the course again with
+    the full number of attempts, as a yearly refresher course needs.
+    """
+    last_pass = (
+        select(func.max(Poging.submitted_at))
+        .where(Poging.gebruiker_id == user_id, Poging.quiz_key == key, Poging.geslaagd.is_(True))
+        .scalar_subquery()
+    )
     return session.scalar(
         select(func.count())
         .select_from(Poging)
@@ -121,6 +131,7 @@ def submitted_count(session: Session, user_id: int, key: str) -> int:
             Poging.gebruiker_id == user_id,
             Poging.quiz_key == key,
             Poging.state == "ingeleverd",
+            or_(last_pass.is_(None), Poging.submitted_at > last_pass),
         )
     )
 

@@ -73,7 +73,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "MZA_HTTPS",
         "1",
-        "1: de site draait op https, dus de sessiecookie krijgt de vlag Secure. Zet op 0 als je "
+        "1: de site draait op https, dus de sessiecookie krijgt de vlag Secure. Zet op 0 als u "
         "de dienst lokaal via http:// gebruikt (in tests staat hij altijd uit).",
     ),
     Setting(
@@ -91,6 +91,52 @@ SETTINGS: tuple[Setting, ...] = (
         "memory://",
         "Waar de tellers van de inloglimiet staan. `memory://` geldt per proces; met meer "
         "processen: `redis://host:6379`.",
+    ),
+    Setting(
+        "MZA_RESET_LIMIT_PER_EMAIL",
+        "5 per hour",
+        "Zo vaak mag één IP-adres per e-mailadres een nieuw wachtwoord aanvragen (Flask-Limiter-notatie).",
+    ),
+    Setting(
+        "MZA_RESET_LIMIT_PER_IP",
+        "20 per hour",
+        "Zo vaak mag één IP-adres in totaal een nieuw wachtwoord aanvragen (Flask-Limiter-notatie).",
+    ),
+    Setting(
+        "MZA_RESET_GELDIG_MINUTEN",
+        "60",
+        "Zoveel minuten werkt de link in de mail 'Nieuw wachtwoord'.",
+    ),
+    Setting(
+        "MZA_UITNODIGING_GELDIG_DAGEN",
+        "7",
+        "Zoveel dagen werkt de link in de mail 'Stel uw wachtwoord in' voor geïmporteerde medewerkers.",
+    ),
+    Setting(
+        "MZA_MAIL_FROM",
+        "Mantelzorgacademie Flevoland <noreply@mantelzorgacademie-flevoland.nl>",
+        "Afzender van de mail die de dienst verstuurt.",
+    ),
+    Setting(
+        "MZA_SMTP_HOST",
+        "",
+        "Mailserver (SMTP) voor de uitgaande mail. Leeg: elke mail wordt een `.eml`-bestand in "
+        "MZA_OUTBOX_DIR (voor ontwikkelen).",
+    ),
+    Setting("MZA_SMTP_PORT", "587", "Poort van de mailserver."),
+    Setting("MZA_SMTP_USER", "", "Gebruikersnaam bij de mailserver. Leeg: niet inloggen."),
+    Setting("MZA_SMTP_PASSWORD", "", "Wachtwoord bij de mailserver. Zet het nooit in git."),
+    Setting(
+        "MZA_SMTP_STARTTLS",
+        "1",
+        "1: versleutel de verbinding met de mailserver met STARTTLS. 0: niet versleutelen "
+        "(alleen voor een mailserver op dezelfde machine).",
+    ),
+    Setting(
+        "MZA_OUTBOX_DIR",
+        "instance/outbox",
+        "Map voor de mail als `.eml`-bestanden als er geen mailserver is ingesteld. Een "
+        "relatief pad geldt vanaf de map van het project.",
     ),
 )
 

@@ -45,3 +45,72 @@ def log_in(client, user_or_email, password=PASSWORD):
     response = client.post("/inloggen", data=data)
     assert response.status_code == 302, "inloggen mislukt"
     return response
+
+
+# --- Organisations, teams and quizzes taken through the pages (progress tests) ---
+
+
+def new_organisation(db, naam=None):
+    """A committed, fictional organisation with a unique name and invite code."""
+    from quiz_service.models import Organisatie
+
+    with db.session() as session:
+        organisation = Organisatie(
+            naam=naam or f"Verzonnen Zorg {uuid.uuid4().hex[:8]}", invite_code=uuid.uuid4().hex
+        )
+        session.add(organisation)
+        session.commit()
+        return organisation
+
+
+def new_team(db, organisatie_id, naam=None):
+    """A committed team in that organisation."""
+    from quiz_service.models import Team
+
+    with db.session() as session:
+        team = Team(organisatie_id=organisatie_id, naam=naam or f"Team {uuid.uuid4().hex[:6]}")
+        session.add(team)
+        session.commit()
+        return team
+
+
+def quiz_answers(questions, right: bool) -> dict[str, list[str]]:
+    """Form fields that answer every stored question right, or every question wrong."""
+    fields = {}
+    for question in questions:
+        good = [o["id"] for o in question["opties"] if o["juist"]]
+        bad = [o["id"] for o in question["opties"] if not o["juist"]][:1]
+        fields[f"vraag-{question['id']}"] = good if right else bad
+    return fields
+
+
+def take_quiz(client, db, start_path: str, right: bool, token_page: str = "/academie/") -> int:
+    """Start an attempt through the pages and submit it, answering from `Poging.vragen`."""
+    from quiz_service.models import Poging
+
+    response = client.post(start_path, data={"csrf_token": csrf_token(client, token_page)})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    attempt_id = int(response.headers["Location"].rsplit("/", 1)[-1])
+    with db.session() as session:
+        questions = session.get(Poging, attempt_id).vragen
+    data = {**quiz_answers(questions, right), "csrf_token": csrf_token(client, token_page)}
+    submitted = client.post(f"/academie/pogingen/{attempt_id}", data=data)
+    assert submitted.status_code == 303, submitted.get_data(as_text=True)
+    return attempt_id
+
+
+def mails_to(outbox_dir, address) -> list:
+    """The mails to `address` in the outbox folder, oldest first, once the service's
+    background senders are done."""
+    import email
+    from email import policy
+
+    from quiz_service import mail
+
+    mail.wait_for_senders()
+    found = []
+    for path in sorted(outbox_dir.glob("*.eml")) if outbox_dir.exists() else []:
+        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        if message["To"] == address:
+            found.append(message)
+    return found

@@ -178,7 +178,7 @@ def test_a_missing_field_is_a_bad_request_with_a_dutch_message(client):
     )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert "Vul je wachtwoord in." in page
+    assert "Vul uw wachtwoord in." in page
     assert 'href="#password"' in page, "de foutmelding linkt naar het veld"
     assert 'aria-invalid="true"' in page
     assert 'value="iemand@verzonnen.example"' in page
@@ -263,7 +263,7 @@ def test_logging_out_says_so(client, make_user):
     log_in(client, make_user().email)
     response = log_out(client)
     assert response.headers["Location"] == "/inloggen"
-    assert "Je bent uitgelogd." in client.get("/inloggen").get_data(as_text=True)
+    assert "U bent uitgelogd." in client.get("/inloggen").get_data(as_text=True)
 
 
 def test_a_deleted_account_cannot_log_in_and_its_sessions_end(client, make_user, db):
@@ -416,7 +416,7 @@ def test_registering_an_address_twice_is_a_conflict(client, make_user):
 def test_a_registration_without_a_name_is_a_bad_request(client):
     response = register(client, display_name="")
     assert response.status_code == 400
-    assert "Vul je naam in." in response.get_data(as_text=True)
+    assert "Vul uw naam in." in response.get_data(as_text=True)
 
 
 @pytest.fixture
@@ -464,7 +464,7 @@ def test_someone_in_an_organisation_cannot_join_another(client, make_user, organ
     join(client, organisatie.invite_code)
     response = join(client, organisatie.invite_code)
     assert response.status_code == 409
-    assert "Je hoort al bij" in response.get_data(as_text=True)
+    assert "U hoort al bij" in response.get_data(as_text=True)
 
 
 def test_guessing_invite_codes_is_rate_limited(make_app, make_user):

@@ -136,3 +136,30 @@ def test_a_request_gets_one_session_that_is_closed_when_the_request_ends(db, tmp
         assert not session.in_transaction()
     finally:
         app.extensions["db_engine"].dispose()
+
+
+def test_a_moment_reads_back_in_utc_with_its_zone_on_every_database(db):
+    from datetime import UTC, datetime, timedelta, timezone
+
+    amsterdam_summer = timezone(timedelta(hours=2))
+    moment = datetime(2026, 7, 1, 14, 30, tzinfo=amsterdam_summer)
+    with db.session() as session:
+        user = _user(f"{_unique('tijd')}@verzonnen.example", created_at=moment)
+        session.add(user)
+        session.commit()
+        user_id = user.id
+    with db.session() as session:
+        stored = session.get(Gebruiker, user_id).created_at
+    assert stored.tzinfo is not None and stored.utcoffset() == timedelta(0)
+    assert stored == datetime(2026, 7, 1, 12, 30, tzinfo=UTC)
+
+
+def test_a_moment_without_a_zone_is_refused(db):
+    from datetime import datetime
+
+    from sqlalchemy.exc import StatementError
+
+    with db.session() as session:
+        session.add(_user(f"{_unique('naief')}@verzonnen.example", created_at=datetime(2026, 7, 1)))
+        with pytest.raises(StatementError, match="zonder tijdzone"):
+            session.commit()

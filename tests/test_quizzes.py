@@ -267,6 +267,21 @@ def test_the_attempt_limit_holds(client, db, account):
     assert "Geen pogingen meer" in response.get_data(as_text=True)
 
 
+def test_after_a_pass_the_attempts_count_again_for_a_refresher(client, db, account):
+    user = account("medewerker")
+    log_in(client, user)
+    for right in (False, False, True):
+        attempt_id = start_course(client)
+        submit(client, attempt_id, answers_for(stored(db, attempt_id), right=right))
+    entry = load_catalog(FICTIONAL_CONTENT).entry(course_key(COURSE))
+    with db.session() as session:
+        assert quizzes.attempts_left(session, user.id, entry) == 3
+    attempt_id = start_course(client)
+    submit(client, attempt_id, answers_for(stored(db, attempt_id), right=False))
+    with db.session() as session:
+        assert quizzes.attempts_left(session, user.id, entry) == 2
+
+
 def test_another_persons_attempt_is_not_found(academie_app, client, db, account):
     log_in(client, account("medewerker"))
     attempt_id = start_course(client)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 
 def email_field() -> EmailField:
@@ -12,7 +12,7 @@ def email_field() -> EmailField:
     return EmailField(
         "E-mailadres",
         validators=[
-            DataRequired(message="Vul je e-mailadres in."),
+            DataRequired(message="Vul uw e-mailadres in."),
             Email(
                 message="Dit is geen goed e-mailadres. Een e-mailadres ziet eruit als "
                 "naam@voorbeeld.nl.",
@@ -28,7 +28,7 @@ class LoginForm(FlaskForm):
     password = PasswordField(
         "Wachtwoord",
         validators=[
-            DataRequired(message="Vul je wachtwoord in."),
+            DataRequired(message="Vul uw wachtwoord in."),
             Length(max=1024, message="Dit wachtwoord is te lang."),
         ],
     )
@@ -42,7 +42,7 @@ class RegisterForm(FlaskForm):
     display_name = StringField(
         "Naam",
         validators=[
-            DataRequired(message="Vul je naam in."),
+            DataRequired(message="Vul uw naam in."),
             Length(max=200, message="Deze naam is te lang. Gebruik hoogstens 200 tekens."),
         ],
     )
@@ -54,9 +54,33 @@ class RegisterForm(FlaskForm):
 
 class JoinForm(FlaskForm):
     invite_code = StringField(
-        "Code van je organisatie",
+        "Code van uw organisatie",
         validators=[
             DataRequired(message="Vul de code in."),
             Length(max=64, message="Deze code is te lang."),
+        ],
+    )
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = email_field()
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(
+        "Nieuw wachtwoord",
+        validators=[
+            DataRequired(message="Kies een nieuw wachtwoord."),
+            Length(max=1024, message="Dit wachtwoord is te lang."),
+        ],
+    )
+    password_again = PasswordField(
+        "Typ het nieuwe wachtwoord nog een keer",
+        validators=[
+            DataRequired(message="Typ het nieuwe wachtwoord nog een keer."),
+            EqualTo(
+                "password",
+                message="De twee wachtwoorden zijn niet gelijk. Typ ze allebei opnieuw.",
+            ),
         ],
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -15,6 +17,21 @@ from ..passwords import hash_password, needs_rehash, verify_password
 _DUMMY_HASH = hash_password("geen-echt-wachtwoord")
 
 
+# An account made by a beheerder (CSV import) has no password until its owner chooses one
+# through the link in the invitation. argon2 cannot parse this value, so
+# `passwords.verify_password` rejects every password for it; the random part keeps it from
+# being a known value.
+UNUSABLE_PREFIX = "!"
+
+
+def unusable_password() -> str:
+    return UNUSABLE_PREFIX + secrets.token_urlsafe(32)
+
+
+def has_usable_password(password_hash: str) -> bool:
+    return not password_hash.startswith(UNUSABLE_PREFIX)
+
+
 def authenticate(session: Session, email: str, password: str) -> Gebruiker | None:
     """The active user with this e-mail and password, or None. Commits a rehash if one is due."""
     user = session.scalar(
@@ -22,7 +39,8 @@ def authenticate(session: Session, email: str, password: str) -> Gebruiker | Non
             Gebruiker.email == normalise_email(email), Gebruiker.deleted_at.is_(None)
         )
     )
-    if user is None:
+    if user is None or not has_usable_password(user.password_hash):
+        # An invited account without a password yet takes as long to refuse as any other.
         verify_password(_DUMMY_HASH, password)
         return None
     if not verify_password(user.password_hash, password):
@@ -46,8 +64,8 @@ def load_session_user(session: Session, user_id: object, epoch: object) -> Gebru
     return user
 
 
-def end_all_sessions(session: Session, user_id: int) -> None:
-    """Invalidate every session cookie of this user (logout, password change). Commits.
+def bump_session_epoch(session: Session, user_id: int) -> None:
+    """Invalidate every session cookie of this user, in the caller's transaction.
 
     Incremented in SQL, so two logouts at once both count and neither is lost.
     """
@@ -55,7 +73,13 @@ def end_all_sessions(session: Session, user_id: int) -> None:
         update(Gebruiker)
         .where(Gebruiker.id == user_id)
         .values(session_epoch=Gebruiker.session_epoch + 1)
+        .execution_options(synchronize_session=False)
     )
+
+
+def end_all_sessions(session: Session, user_id: int) -> None:
+    """Invalidate every session cookie of this user (logout, password change). Commits."""
+    bump_session_epoch(session, user_id)
     session.commit()
 
 
@@ -103,12 +127,12 @@ def join_organisation(session: Session, user_id: int, invite_code: str) -> Organ
         raise AccountError("Dit account bestaat niet meer.")
     if user.organisatie_id is not None:
         raise AccountError(
-            f"Je hoort al bij {user.organisatie.naam}. Wil je wisselen? Vraag het de beheerder."
+            f"U hoort al bij {user.organisatie.naam}. Wilt u wisselen? Vraag het de beheerder."
         )
     if user.role not in JOINABLE_ROLES:
-        raise AccountError("Met dit account kun je niet aansluiten. Vraag het de beheerder.")
+        raise AccountError("Met dit account kunt u niet aansluiten. Vraag het de beheerder.")
     organisatie = session.scalar(
-        select(Organisatie).where(Organisatie.invite_code == invite_code.strip())
+        select(Organisatie).where(Organisatie.invite_code.in_(invite_code_variants(invite_code)))
     )
     if organisatie is None:
         raise AccountError(UNKNOWN_CODE)
@@ -118,4 +142,30 @@ def join_organisation(session: Session, user_id: int, invite_code: str) -> Organ
     return organisatie
 
 
-UNKNOWN_CODE = "Deze code kennen we niet. Controleer de code die je van je werkgever kreeg."
+UNKNOWN_CODE = "Deze code kennen we niet. Controleer de code die u van uw werkgever kreeg."
+
+# --- Invite codes ---
+
+# Without look-alikes (0/O, 1/I/L) and in groups of four, so a code can be read aloud, typed
+# from paper and told apart; 12 characters from 31 are about 59 bits, too many to guess past
+# the rate limit on /aansluiten.
+INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+INVITE_LENGTH = 12
+
+
+def new_invite_code() -> str:
+    """A random code such as 'K7QM-XW2D-9HRT'."""
+    code = "".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_LENGTH))
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def invite_code_variants(typed: str) -> set[str]:
+    """The stored forms a typed code may have: as typed, in capitals, and regrouped.
+
+    People type 'k7qm xw2d 9hrt' or 'K7QMXW2D9HRT' for 'K7QM-XW2D-9HRT'; older codes (the demo
+    data) are stored as they were made.
+    """
+    typed = typed.strip()
+    letters = "".join(ch for ch in typed.upper() if ch.isalnum())
+    grouped = "-".join(letters[i : i + 4] for i in range(0, len(letters), 4))
+    return {typed, typed.upper(), grouped}

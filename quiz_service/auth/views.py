@@ -1,8 +1,10 @@
-"""`/inloggen` and `/uitloggen`, the signed-in user of a request, and `login_required`."""
+"""`/inloggen`, `/uitloggen`, registering, joining, a forgotten password, the signed-in user of
+a request, and `login_required`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -10,6 +12,7 @@ from flask import (
     Blueprint,
     Flask,
     abort,
+    after_this_request,
     current_app,
     flash,
     g,
@@ -25,11 +28,18 @@ from flask_wtf.csrf import CSRFError
 
 from site_builder import settings
 
-from .. import db
+from .. import db, mail
 from ..accounts import AccountError
 from ..models import ROLES, Gebruiker, normalise_email
-from . import services
-from .forms import JoinForm, LoginForm, LogoutForm, RegisterForm
+from . import reset, services
+from .forms import (
+    ForgotPasswordForm,
+    JoinForm,
+    LoginForm,
+    LogoutForm,
+    NewPasswordForm,
+    RegisterForm,
+)
 
 bp = Blueprint("auth", __name__)
 
@@ -50,7 +60,13 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("LOGIN_LIMIT_PER_EMAIL", settings.get("MZA_LOGIN_LIMIT_PER_EMAIL"))
     app.config.setdefault("LOGIN_LIMIT_PER_IP", settings.get("MZA_LOGIN_LIMIT_PER_IP"))
     # Failed registrations and invite-code guesses get the same per-IP number, counted apart.
+    app.config.setdefault("RESET_LIMIT_PER_EMAIL", settings.get("MZA_RESET_LIMIT_PER_EMAIL"))
+    app.config.setdefault("RESET_LIMIT_PER_IP", settings.get("MZA_RESET_LIMIT_PER_IP"))
+    app.config.setdefault("RESET_VALID_MINUTES", int(settings.get("MZA_RESET_GELDIG_MINUTEN")))
+    app.config.setdefault("INVITE_VALID_DAYS", int(settings.get("MZA_UITNODIGING_GELDIG_DAGEN")))
     limiter.init_app(app)
+    # The reset mail is the first mail of the service; the outbox comes with it.
+    mail.init_app(app)
     app.register_blueprint(bp)
 
     @app.context_processor
@@ -156,7 +172,7 @@ def login():
             401,
         )
     _start_session(user)
-    flash(f"Je bent ingelogd als {user.display_name}.")
+    flash(f"U bent ingelogd als {user.display_name}.")
     return redirect(next_url)
 
 
@@ -191,7 +207,7 @@ def register():
         status = 409 if field is form.email else 400
         return render_template("auth/registreren.html", form=form), status
     _start_session(user)
-    flash(f"Welkom, {user.display_name}. Je account is klaar en je bent ingelogd.")
+    flash(f"Welkom, {user.display_name}. Uw account is klaar en u bent ingelogd.")
     return redirect("/")
 
 
@@ -217,7 +233,7 @@ def join():
         form.invite_code.errors = [*form.invite_code.errors, str(error)]
         status = 400 if str(error) == services.UNKNOWN_CODE else 409
         return render_template("auth/aansluiten.html", form=form), status
-    flash(f"Je hoort nu bij {organisatie.naam} als medewerker.")
+    flash(f"U hoort nu bij {organisatie.naam} als medewerker.")
     return redirect("/")
 
 
@@ -229,8 +245,98 @@ def logout():
         services.end_all_sessions(db.session(), user.id)
     session.clear()
     g.current_user = None
-    flash("Je bent uitgelogd.")
+    flash("U bent uitgelogd.")
     return redirect(url_for("auth.login"))
+
+
+# --- A forgotten password ---
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute link for a mail, on the configured site address.
+
+    Never built from the request's Host header: anyone can send a reset request with
+    `Host: kwaad.example`, and the victim's mail would then carry a link to that site.
+    """
+    base = (current_app.config.get("SITE_URL") or settings.get("MZA_SITE_URL")).rstrip("/")
+    return base + url_for(endpoint, **values)
+
+
+def reset_link(token: str) -> str:
+    return external_url("auth.reset_password", token=token)
+
+
+@bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["RESET_LIMIT_PER_EMAIL"],
+    key_func=_ip_and_email,
+    methods=["POST"],
+    scope="reset-ip-email",
+)
+@limiter.limit(lambda: current_app.config["RESET_LIMIT_PER_IP"], methods=["POST"], scope="reset-ip")
+def forgot_password():
+    # Every request counts towards the limit, not only failed ones: the answer never says
+    # whether it "worked", and each one may send a mail.
+    form = ForgotPasswordForm()
+    if request.method == "GET":
+        return render_template("auth/wachtwoord_vergeten.html", form=form)
+    if not form.validate():
+        return render_template("auth/wachtwoord_vergeten.html", form=form), 400
+    valid_for = timedelta(minutes=current_app.config["RESET_VALID_MINUTES"])
+    reset.request_reset(db.session(), form.email.data, reset_link, valid_for)
+    # The same answer whether or not the address has an account.
+    return redirect(url_for("auth.reset_requested"), 303)
+
+
+@bp.route("/wachtwoord-vergeten/verstuurd")
+def reset_requested():
+    return render_template(
+        "auth/wachtwoord_verstuurd.html", minutes=current_app.config["RESET_VALID_MINUTES"]
+    )
+
+
+def _no_referrer(response: Any) -> Any:
+    # The token is in the address of this page: no link or redirect may pass it on.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _not_reset(response: Any) -> bool:
+    return response.status_code != 303
+
+
+@bp.route("/wachtwoord-herstellen/<token>", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_IP"],
+    methods=["POST"],
+    deduct_when=_not_reset,
+    scope="reset-token-ip",
+)
+def reset_password(token: str):
+    after_this_request(_no_referrer)
+    try:
+        link = reset.find_open_link(db.session(), token)
+    except reset.InvalidToken:
+        return render_template("auth/link_verlopen.html"), 404
+    form = NewPasswordForm()
+    page = {"form": form, "link": link, "token": token}
+    if request.method == "GET":
+        return render_template("auth/wachtwoord_herstellen.html", **page)
+    if not form.validate():
+        return render_template("auth/wachtwoord_herstellen.html", **page), 400
+    try:
+        reset.set_password(db.session(), token, form.password.data)
+    except AccountError as error:
+        form.password.errors = [*form.password.errors, str(error)]
+        return render_template("auth/wachtwoord_herstellen.html", **page), 400
+    except reset.InvalidToken:
+        return render_template("auth/link_verlopen.html"), 404
+    # Not logged in here: the person logs in with the new password, so their password manager
+    # can store it, and a link that leaked does not also give a session.
+    session.clear()
+    g.current_user = None
+    flash("Uw nieuwe wachtwoord is opgeslagen. Log nu in met uw nieuwe wachtwoord.")
+    return redirect(url_for("auth.login"), 303)
 
 
 # --- Error pages in Dutch ---
@@ -255,8 +361,9 @@ def too_many_requests(_error: Exception):
         render_template(
             "auth/fout.html",
             title="Te veel pogingen",
-            message="Er is te vaak geprobeerd in te loggen. Wacht even en probeer het daarna "
-            "opnieuw. Weet je je wachtwoord niet meer? Vraag dan hulp aan de beheerder.",
+            message="Dit is te vaak geprobeerd. Wacht even en probeer het daarna opnieuw. "
+            "Weet u uw wachtwoord niet meer? Vraag dan een nieuw wachtwoord aan, of vraag "
+            "hulp aan de beheerder.",
         ),
         429,
     )
@@ -268,7 +375,7 @@ def forbidden(_error: Exception):
         render_template(
             "auth/fout.html",
             title="Geen toegang",
-            message="Je hebt geen toegang tot deze pagina met dit account.",
+            message="U heeft met dit account geen toegang tot deze pagina.",
         ),
         403,
     )

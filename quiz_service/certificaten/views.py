@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length
 
 from site_builder import settings
 
-from .. import certificates, db
+from .. import certificates, db, localtime
 from ..auth.views import current_user, login_required
 from ..models import Certificaat
 
@@ -42,7 +42,7 @@ def status(certificate: Certificaat, today: date | None = None) -> str:
     """'geldig', 'verlopen' or 'ingetrokken'."""
     if certificate.ingetrokken_at is not None:
         return "ingetrokken"
-    today = today or datetime.now(UTC).date()
+    today = today or localtime.today()
     if certificate.geldig_tot is not None and certificate.geldig_tot < today:
         return "verlopen"
     return "geldig"
@@ -91,10 +91,7 @@ def revoke(code: str):
             ),
             400,
         )
-    if certificate.ingetrokken_at is None:
-        certificate.ingetrokken_at = datetime.now(UTC)
-        certificate.ingetrokken_reden = form.reden.data.strip()
-        db.session().commit()
+    certificates.revoke(db.session(), certificate.id, form.reden.data.strip())
     flash("Het certificaat is ingetrokken.")
     return redirect(url_for("certificaten.show", code=certificate.code), 303)
 

@@ -167,16 +167,24 @@ def _start(key: str):
     return redirect(url_for("quiz.attempt", attempt_id=attempt.id), 303)
 
 
-def _attempt_or_404(attempt_id: int) -> Poging:
-    """The attempt, only for whoever started it: another person gets 404, not 403, so the
-    page does not even say the attempt exists."""
+def visible_attempt(attempt_id: int) -> Poging | None:
+    """The attempt, only for whoever started it: their account, or for an attempt without
+    an account, their own session cookie. None for everyone else."""
     attempt = db.session().get(Poging, attempt_id)
     if attempt is None:
-        abort(404)
+        return None
     if attempt.gebruiker_id is None:
         if attempt.id not in session.get(ANONYMOUS_ATTEMPTS, []):
-            abort(404)
+            return None
     elif attempt.gebruiker_id != _user_id():
+        return None
+    return attempt
+
+
+def _attempt_or_404(attempt_id: int) -> Poging:
+    # 404, not 403, for another person's attempt: the page does not even say it exists.
+    attempt = visible_attempt(attempt_id)
+    if attempt is None:
         abort(404)
     return attempt
 

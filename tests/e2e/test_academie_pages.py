@@ -134,3 +134,38 @@ def test_an_anonymous_ziektebeeld_quiz_is_accessible(browser, academie_url, db, 
     assert no_horizontal_scroll(page)
     context.close()
     assert found == []
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_mijn_gegevens_and_deleting_an_account_work_without_javascript(
+    browser, academie_url, db, width
+):
+    user = new_account(db, "mantelzorger", display_name="Verzonnen Wisser")
+    context = browser.new_context(
+        base_url=academie_url, viewport={"width": width, "height": 800}, java_script_enabled=False
+    )
+    page = context.new_page()
+    found: list = []
+
+    def visit_check():
+        found.extend(serious_violations(page, javascript=False))
+        assert no_horizontal_scroll(page), f"horizontaal scrollen op {page.url} bij {width}px"
+
+    page.goto("/inloggen")
+    page.fill("input[name=email]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form[action='/inloggen'] button[type=submit]").click()
+    page.goto("/mijn-gegevens/")
+    visit_check()
+    page.fill("input[name=password]", "niet-het-goede-wachtwoord")
+    page.check("input[name=zeker]")
+    page.click("button:has-text('Verwijder mijn account')")
+    assert "Dit wachtwoord klopt niet" in page.content()
+    visit_check()
+    page.fill("input[name=password]", PASSWORD)
+    page.check("input[name=zeker]")
+    page.click("button:has-text('Verwijder mijn account')")
+    assert "Uw account is verwijderd" in page.content()
+    visit_check()
+    context.close()
+    assert found == []

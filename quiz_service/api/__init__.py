@@ -1,0 +1,1 @@
+"""The JSON API: courses, quizzes, attempts and progress, described by an OpenAPI document."""

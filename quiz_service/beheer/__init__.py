@@ -1,0 +1,1 @@
+"""Beheer: organisations, teams and importing staff, for beheerders."""

@@ -1,0 +1,1 @@
+"""Mijn gegevens: people download everything stored about them, and delete their account."""

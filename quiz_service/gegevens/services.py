@@ -1,0 +1,127 @@
+"""What the service stores about one person, as one document, and deleting it.
+
+Deleting an account removes the person: their account row, lessons read, certificates,
+reset links and mail to their address. Their quiz attempts stay, without a person attached
+(the foreign key sets NULL), so counts such as "how often was this quiz passed" stay right.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from .. import quizzes
+from ..api.serialize import when
+from ..models import Certificaat, Gebruiker, LesGelezen, Mail, Poging, WachtwoordReset
+
+EXPORT_VERSION = 1
+
+
+def _attempt(attempt: Poging) -> dict[str, Any]:
+    """An attempt as the learner may see it: the answer key only once it is submitted."""
+    submitted = attempt.state == "ingeleverd"
+    return {
+        "id": attempt.id,
+        "toets": attempt.quiz_key,
+        "versie": attempt.quiz_version,
+        "status": attempt.state,
+        "gestart_op": when(attempt.started_at),
+        "ingeleverd_op": when(attempt.submitted_at),
+        "aantal_vragen": attempt.aantal,
+        "aantal_goed": attempt.score,
+        "geslaagd": attempt.geslaagd,
+        "vragen": quizzes.review(attempt) if submitted else quizzes.shown_questions(attempt),
+    }
+
+
+def export(session: Session, user_id: int) -> dict[str, Any]:
+    """Everything stored about this account, in Dutch keys, ready for json.dumps."""
+    user = session.get(Gebruiker, user_id)
+    if user is None:
+        raise LookupError(user_id)
+    lessons = session.scalars(
+        select(LesGelezen).where(LesGelezen.gebruiker_id == user_id).order_by(LesGelezen.id)
+    )
+    attempts = session.scalars(
+        select(Poging).where(Poging.gebruiker_id == user_id).order_by(Poging.id)
+    )
+    certificates = session.scalars(
+        select(Certificaat).where(Certificaat.gebruiker_id == user_id).order_by(Certificaat.id)
+    )
+    resets = session.scalars(
+        select(WachtwoordReset)
+        .where(WachtwoordReset.gebruiker_id == user_id)
+        .order_by(WachtwoordReset.id)
+    )
+    mails = session.scalars(select(Mail).where(Mail.aan == user.email).order_by(Mail.id))
+    return {
+        "uitleg": "Alles wat de Mantelzorgacademie Flevoland over uw account bewaart.",
+        "versie": EXPORT_VERSION,
+        "gemaakt_op": when(datetime.now(UTC)),
+        "account": {
+            "e-mailadres": user.email,
+            "naam": user.display_name,
+            "rol": user.role,
+            "aangemaakt_op": when(user.created_at),
+            "organisatie": user.organisatie.naam if user.organisatie else None,
+            "team": user.team.naam if user.team else None,
+        },
+        "gelezen_lessen": [
+            {"cursus": row.cursus, "les": row.les, "eerst_gelezen_op": when(row.gelezen_at)}
+            for row in lessons
+        ],
+        "pogingen": [_attempt(attempt) for attempt in attempts],
+        "certificaten": [
+            {
+                "code": c.code,
+                "cursus": c.cursus,
+                "cursustitel": c.cursus_titel,
+                "naam_op_certificaat": c.naam,
+                "cursusversie": c.quiz_version,
+                "score_procent": c.score_procent,
+                "behaald_op": when(c.behaald_op),
+                "geldig_tot": when(c.geldig_tot),
+                "ingetrokken_op": when(c.ingetrokken_at),
+                "reden_intrekken": c.ingetrokken_reden,
+            }
+            for c in certificates
+        ],
+        # Only when; the link itself is never stored, just a hash of it.
+        "wachtwoord_herstellen": [
+            {
+                "aangevraagd_op": when(r.created_at),
+                "geldig_tot": when(r.expires_at),
+                "gebruikt_op": when(r.used_at),
+            }
+            for r in resets
+        ],
+        "e-mails": [
+            {
+                "onderwerp": m.onderwerp,
+                "tekst": m.tekst,
+                "aangemaakt_op": when(m.created_at),
+                "verzonden_op": when(m.sent_at),
+            }
+            for m in mails
+        ],
+    }
+
+
+def delete_account(session: Session, user_id: int) -> bool:
+    """Remove the person and what belongs to them. Commits; False if the account was gone.
+
+    The database does the rest through its foreign keys: lessons read, certificates and reset
+    links are deleted with the account; attempts and assignments lose their person (NULL).
+    """
+    email = session.scalar(select(Gebruiker.email).where(Gebruiker.id == user_id))
+    session.rollback()  # the write below starts its own transaction (see quizzes.py)
+    if email is None:
+        return False
+    # Mail first: it is found by address, not by a foreign key.
+    session.execute(delete(Mail).where(Mail.aan == email))
+    deleted = session.execute(delete(Gebruiker).where(Gebruiker.id == user_id)).rowcount
+    session.commit()
+    return deleted == 1

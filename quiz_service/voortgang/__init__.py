@@ -1,0 +1,1 @@
+"""Progress: "Mijn voortgang", course assignments to teams and the teamleider's reports."""
