@@ -114,3 +114,36 @@ def mails_to(outbox_dir, address) -> list:
         if message["To"] == address:
             found.append(message)
     return found
+
+
+def run_together(count: int, work) -> tuple[list, list]:
+    """Run `work()` in `count` threads released at the same moment (each opens its own
+    database session). Returns (results, errors); an error is kept, with its type."""
+    import threading
+
+    barrier = threading.Barrier(count)
+    results, errors = [], []
+
+    def once():
+        try:
+            barrier.wait()
+            results.append(work())
+        except Exception as error:  # reported by the caller
+            errors.append(error)
+
+    threads = [threading.Thread(target=once) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors
+
+
+def close_app(app) -> None:
+    """Close a test app's database engine, after the mail it is still sending in the
+    background: a sender that connects after the engine is closed would leave an open
+    connection behind (a ResourceWarning on PostgreSQL)."""
+    from quiz_service import mail
+
+    mail.wait_for_senders()
+    app.extensions["db_engine"].dispose()

@@ -137,7 +137,7 @@ def academie_app(db, tmp_path):
     Their engines are closed afterwards: an open PostgreSQL connection would end the run with a
     ResourceWarning.
     """
-    from tests.academie import FICTIONAL_CONTENT
+    from tests.academie import FICTIONAL_CONTENT, close_app
 
     site = tmp_path / "site"
     site.mkdir()
@@ -160,7 +160,7 @@ def academie_app(db, tmp_path):
 
     yield make
     for app in apps:
-        app.extensions["db_engine"].dispose()
+        close_app(app)
 
 
 @pytest.fixture

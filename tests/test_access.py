@@ -24,6 +24,7 @@ from quiz_service.catalog import course_key, load_catalog
 from quiz_service.models import Certificaat, Gebruiker, Toewijzing
 from tests.academie import (
     FICTIONAL_CONTENT,
+    close_app,
     csrf_token,
     new_account,
     new_organisation,
@@ -290,7 +291,7 @@ def app(db, tmp_path_factory):
     )
     app.test_client_class = BufferedClient
     yield app
-    app.extensions["db_engine"].dispose()
+    close_app(app)
 
 
 def client_for(app, w, visitor: str):

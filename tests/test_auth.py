@@ -16,6 +16,7 @@ from quiz_service.auth.views import GENERIC_LOGIN_ERROR, login_required
 from quiz_service.models import Gebruiker, Organisatie
 from quiz_service.passwords import hash_password, verify_password
 from quiz_service.security import SERVICE_CSP
+from tests.academie import close_app
 from tests.conftest import BufferedClient
 
 PASSWORD = "Verzonnen-wachtwoord-42"
@@ -54,7 +55,7 @@ def make_app(db, tmp_path):
     yield make
     # Unclosed PostgreSQL connections would end the test run with a ResourceWarning.
     for app in apps:
-        app.extensions["db_engine"].dispose()
+        close_app(app)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from sqlalchemy.pool import NullPool
 
 from quiz_service.db import SQLITE_BUSY_TIMEOUT_MS, make_engine
 from quiz_service.models import Gebruiker, Organisatie, Team
+from tests.academie import close_app
 
 
 def _unique(prefix: str) -> str:
@@ -135,7 +136,7 @@ def test_a_request_gets_one_session_that_is_closed_when_the_request_ends(db, tmp
             assert session.in_transaction()
         assert not session.in_transaction()
     finally:
-        app.extensions["db_engine"].dispose()
+        close_app(app)
 
 
 def test_a_moment_reads_back_in_utc_with_its_zone_on_every_database(db):

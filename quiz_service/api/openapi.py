@@ -29,6 +29,10 @@ def _object(properties: dict[str, Any], required: list[str] | None = None) -> di
     }
 
 
+def _path_param(name: str, kind: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": kind}}
+
+
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
@@ -241,9 +245,7 @@ PATHS: dict[str, Any] = {
         "get": {
             "operationId": "cursus",
             "summary": "Eén cursus.",
-            "parameters": [
-                {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
-            ],
+            "parameters": [_path_param("slug", "string")],
             "responses": {"200": _json(_ref("Cursus"), "De cursus."), "404": NOT_FOUND},
         }
     },
@@ -270,9 +272,7 @@ PATHS: dict[str, Any] = {
         "get": {
             "operationId": "poging",
             "summary": "Eén poging van mij (ook een poging zonder account in deze sessie).",
-            "parameters": [
-                {"name": "poging_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-            ],
+            "parameters": [_path_param("poging_id", "integer")],
             "responses": {"200": _json(_ref("Poging"), "De poging."), "404": NOT_FOUND},
         }
     },
@@ -296,14 +296,7 @@ PATHS.update(
                 "operationId": "teamVoortgang",
                 "summary": "De voortgang van een team: voor de teamleider van de eigen "
                 "organisatie en de beheerder.",
-                "parameters": [
-                    {
-                        "name": "team_id",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "integer"},
-                    }
-                ],
+                "parameters": [_path_param("team_id", "integer")],
                 "responses": {
                     "200": _json(_ref("TeamVoortgang"), "Het team, per lid en per cursus."),
                     "401": NOT_SIGNED_IN,

@@ -13,28 +13,11 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from .. import quizzes
+from ..api import serialize
 from ..api.serialize import when
 from ..models import Certificaat, Gebruiker, LesGelezen, Mail, Poging, WachtwoordReset
 
 EXPORT_VERSION = 1
-
-
-def _attempt(attempt: Poging) -> dict[str, Any]:
-    """An attempt as the learner may see it: the answer key only once it is submitted."""
-    submitted = attempt.state == "ingeleverd"
-    return {
-        "id": attempt.id,
-        "toets": attempt.quiz_key,
-        "versie": attempt.quiz_version,
-        "status": attempt.state,
-        "gestart_op": when(attempt.started_at),
-        "ingeleverd_op": when(attempt.submitted_at),
-        "aantal_vragen": attempt.aantal,
-        "aantal_goed": attempt.score,
-        "geslaagd": attempt.geslaagd,
-        "vragen": quizzes.review(attempt) if submitted else quizzes.shown_questions(attempt),
-    }
 
 
 def export(session: Session, user_id: int) -> dict[str, Any]:
@@ -73,7 +56,8 @@ def export(session: Session, user_id: int) -> dict[str, Any]:
             {"cursus": row.cursus, "les": row.les, "eerst_gelezen_op": when(row.gelezen_at)}
             for row in lessons
         ],
-        "pogingen": [_attempt(attempt) for attempt in attempts],
+        # As the API shows them: the answer key only for a submitted attempt.
+        "pogingen": [serialize.attempt(attempt) for attempt in attempts],
         "certificaten": [
             {
                 "code": c.code,

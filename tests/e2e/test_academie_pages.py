@@ -11,37 +11,18 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from quiz_service import create_app
 from quiz_service.models import Certificaat, Poging
-from tests.academie import FICTIONAL_CONTENT, PASSWORD, new_account
-from tests.e2e.axe import serious_violations
-from tests.e2e.conftest import _QuietHandler, running
+from tests.academie import PASSWORD, new_account
+from tests.e2e.service import WIDTHS, Checker, open_page, serving_academie, sign_in
 
 COURSE_PAGE = "/academie/cursussen/verzonnen-cursus"
 
 
 @pytest.fixture(scope="module")
 def academie_url(db, tmp_path_factory) -> Iterator[str]:
-    site = tmp_path_factory.mktemp("site")
-    (site / "index.html").write_text('<!doctype html><html lang="nl"><title>x</title>', "utf-8")
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": db.url,
-            "SITE_DIR": str(site),
-            "CONTENT_DIR": str(FICTIONAL_CONTENT),
-        }
-    )
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    with running(server, "academie-pages") as url:
+    with serving_academie(db, tmp_path_factory, "academie-pages") as url:
         yield url
-    app.extensions["db_engine"].dispose()
-
-
-def no_horizontal_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def answer(page, db, right: bool, skip_last: bool = False) -> None:
@@ -57,25 +38,14 @@ def answer(page, db, right: bool, skip_last: bool = False) -> None:
                     break
 
 
-@pytest.mark.parametrize("width", [320, 1280])
+@pytest.mark.parametrize("width", WIDTHS)
 def test_a_learner_passes_a_course_without_javascript_on_accessible_pages(
     browser, academie_url, db, width
 ):
     user = new_account(db, "medewerker", display_name="Verzonnen Browserleerling")
-    context = browser.new_context(
-        base_url=academie_url, viewport={"width": width, "height": 800}, java_script_enabled=False
-    )
-    page = context.new_page()
-    found: list = []
-
-    def visit_check():
-        found.extend(serious_violations(page, javascript=False))
-        assert no_horizontal_scroll(page), f"horizontaal scrollen op {page.url} bij {width}px"
-
-    page.goto("/inloggen")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form[action='/inloggen'] button[type=submit]").click()
+    context, page = open_page(browser, academie_url, width)
+    visit_check = Checker(page, width)
+    sign_in(page, user)
 
     page.goto("/academie/")
     visit_check()
@@ -102,10 +72,8 @@ def test_a_learner_passes_a_course_without_javascript_on_accessible_pages(
         code = session.scalar(select(Certificaat.code).where(Certificaat.gebruiker_id == user.id))
     context.close()
 
-    stranger = browser.new_context(
-        base_url=academie_url, viewport={"width": width, "height": 800}, java_script_enabled=False
-    )
-    page = stranger.new_page()
+    stranger, page = open_page(browser, academie_url, width)
+    visit_check.page = page
     page.goto("/verifieer")
     visit_check()
     page.fill("#code", code.lower())
@@ -113,48 +81,33 @@ def test_a_learner_passes_a_course_without_javascript_on_accessible_pages(
     assert "Dit certificaat is echt en geldig" in page.content()
     visit_check()
     stranger.close()
-    assert found == []
+    assert visit_check.found == []
 
 
-@pytest.mark.parametrize("width", [320, 1280])
+@pytest.mark.parametrize("width", WIDTHS)
 def test_an_anonymous_ziektebeeld_quiz_is_accessible(browser, academie_url, db, width):
-    context = browser.new_context(
-        base_url=academie_url, viewport={"width": width, "height": 800}, java_script_enabled=False
-    )
-    page = context.new_page()
-    page.set_default_timeout(10000)
+    context, page = open_page(browser, academie_url, width)
+    check = Checker(page, width)
     page.goto("/academie/ziektebeelden/verzonnen-ziekte/toets")
-    found = serious_violations(page, javascript=False)
+    check()
     page.click("text=Start de toets")
-    found += serious_violations(page, javascript=False)
+    check()
     answer(page, db, right=False)
     page.click("text=Lever de toets in")
     assert "Uitleg per vraag" in page.content()
-    found += serious_violations(page, javascript=False)
-    assert no_horizontal_scroll(page)
+    check()
     context.close()
-    assert found == []
+    assert check.found == []
 
 
-@pytest.mark.parametrize("width", [320, 1280])
+@pytest.mark.parametrize("width", WIDTHS)
 def test_mijn_gegevens_and_deleting_an_account_work_without_javascript(
     browser, academie_url, db, width
 ):
     user = new_account(db, "mantelzorger", display_name="Verzonnen Wisser")
-    context = browser.new_context(
-        base_url=academie_url, viewport={"width": width, "height": 800}, java_script_enabled=False
-    )
-    page = context.new_page()
-    found: list = []
-
-    def visit_check():
-        found.extend(serious_violations(page, javascript=False))
-        assert no_horizontal_scroll(page), f"horizontaal scrollen op {page.url} bij {width}px"
-
-    page.goto("/inloggen")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form[action='/inloggen'] button[type=submit]").click()
+    context, page = open_page(browser, academie_url, width)
+    visit_check = Checker(page, width)
+    sign_in(page, user)
     page.goto("/mijn-gegevens/")
     visit_check()
     page.fill("input[name=password]", "niet-het-goede-wachtwoord")
@@ -168,4 +121,36 @@ def test_mijn_gegevens_and_deleting_an_account_work_without_javascript(
     assert "Uw account is verwijderd" in page.content()
     visit_check()
     context.close()
-    assert found == []
+    assert visit_check.found == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_joining_a_refused_page_and_no_attempts_left_are_accessible(
+    browser, academie_url, db, width
+):
+    user = new_account(db, "mantelzorger", display_name="Verzonnen Aansluiter")
+    context, page = open_page(browser, academie_url, width)
+    check = Checker(page, width)
+    sign_in(page, user)
+    page.goto("/aansluiten")
+    check()
+    page.fill("input[name=invite_code]", "VERKEERDE-CODE")
+    page.get_by_role("button", name="Aansluiten").click()
+    assert "Deze code kennen we niet" in page.content()
+    assert page.locator("input[name=invite_code]").input_value() == "VERKEERDE-CODE"
+    check()
+
+    response = page.goto("/beheer/")
+    assert response.status == 403 and "Geen toegang" in page.content()
+    check()
+
+    for _ in range(3):  # the course allows three attempts
+        page.goto(COURSE_PAGE)
+        page.click("text=Start de toets")
+        answer(page, db, right=False)
+        page.click("text=Lever de toets in")
+    page.goto(COURSE_PAGE)
+    assert "U heeft alle pogingen gebruikt" in page.content()
+    check()
+    context.close()
+    assert check.found == []

@@ -16,12 +16,9 @@ from collections.abc import Iterator
 from email import policy
 
 import pytest
-from werkzeug.serving import make_server
 
-from quiz_service import create_app
-from tests.academie import PASSWORD, new_account
-from tests.e2e.axe import serious_violations
-from tests.e2e.conftest import _QuietHandler, running
+from tests.academie import new_account
+from tests.e2e.service import WIDTHS, Checker, open_page, serving_academie, sign_in
 
 SITE_URL = "https://academie.verzonnen.example/"
 LINK = re.compile(r"https://academie\.verzonnen\.example(/wachtwoord-herstellen/[A-Za-z0-9_-]+)")
@@ -34,25 +31,10 @@ def outbox(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def beheer_url(db, tmp_path_factory, outbox) -> Iterator[str]:
-    site = tmp_path_factory.mktemp("site")
-    (site / "index.html").write_text('<!doctype html><html lang="nl"><title>x</title>', "utf-8")
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": db.url,
-            "SITE_DIR": str(site),
-            "OUTBOX_DIR": str(outbox),
-            "SITE_URL": SITE_URL,
-        }
-    )
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    with running(server, "beheer-pages") as url:
+    with serving_academie(
+        db, tmp_path_factory, "beheer-pages", OUTBOX_DIR=str(outbox), SITE_URL=SITE_URL
+    ) as url:
         yield url
-    app.extensions["db_engine"].dispose()
-
-
-def no_horizontal_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def reset_path(outbox, address) -> str:
@@ -70,31 +52,10 @@ def reset_path(outbox, address) -> str:
     raise AssertionError(f"geen mail aan {address}")
 
 
-class Checker:
-    """Collects axe violations and sideways scrolling over every page visited."""
-
-    def __init__(self, page, width):
-        self.page, self.width, self.found = page, width, []
-
-    def __call__(self):
-        self.found.extend(serious_violations(self.page, javascript=False))
-        if self.width <= 320:
-            assert no_horizontal_scroll(self.page), f"horizontaal scrollen op {self.page.url}"
-
-
-def new_page(browser, url, width):
-    context = browser.new_context(
-        base_url=url, viewport={"width": width, "height": 800}, java_script_enabled=False
-    )
-    page = context.new_page()
-    page.set_default_timeout(10000)
-    return context, page
-
-
-@pytest.mark.parametrize("width", [320, 1280])
+@pytest.mark.parametrize("width", WIDTHS)
 def test_a_forgotten_password_is_reset_on_accessible_pages(browser, beheer_url, db, outbox, width):
     user = new_account(db, "medewerker", display_name="Verzonnen Vergeetachtig")
-    context, page = new_page(browser, beheer_url, width)
+    context, page = open_page(browser, beheer_url, width)
     check = Checker(page, width)
 
     page.goto("/inloggen")
@@ -128,17 +89,14 @@ def test_a_forgotten_password_is_reset_on_accessible_pages(browser, beheer_url, 
     assert check.found == []
 
 
-@pytest.mark.parametrize("width", [320, 1280])
+@pytest.mark.parametrize("width", WIDTHS)
 def test_a_beheerder_adds_an_organisation_and_imports_staff_on_accessible_pages(
     browser, beheer_url, db, width
 ):
     beheerder = new_account(db, "beheerder", display_name="Verzonnen Beheerder")
-    context, page = new_page(browser, beheer_url, width)
+    context, page = open_page(browser, beheer_url, width)
     check = Checker(page, width)
-    page.goto("/inloggen")
-    page.fill("input[name=email]", beheerder.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form[action='/inloggen'] button[type=submit]").click()
+    sign_in(page, beheerder)
 
     page.goto("/beheer/")
     check()

@@ -9,6 +9,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from quiz_service import create_app
+from tests.academie import close_app
 from tests.e2e.axe import serious_violations
 from tests.e2e.conftest import _QuietHandler, running
 
@@ -20,7 +21,7 @@ def service_url(db, built_site: Path) -> Iterator[str]:
     with running(server, "service-pages") as url:
         yield url
     # Unclosed PostgreSQL connections would end the test run with a ResourceWarning.
-    app.extensions["db_engine"].dispose()
+    close_app(app)
 
 
 @pytest.mark.parametrize("path", ["/inloggen", "/registreren"])

@@ -13,34 +13,18 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from werkzeug.serving import make_server
 
-from quiz_service import create_app, quizzes
+from quiz_service import quizzes
 from quiz_service.catalog import course_key, load_catalog
 from quiz_service.localtime import today as today_in_amsterdam
-from tests.academie import FICTIONAL_CONTENT, PASSWORD, new_account, new_organisation, new_team
-from tests.e2e.axe import serious_violations
-from tests.e2e.conftest import _QuietHandler, running
-
-WIDTHS = [320, 1280]
+from tests.academie import FICTIONAL_CONTENT, new_account, new_organisation, new_team
+from tests.e2e.service import WIDTHS, Checker, open_page, serving_academie, sign_in
 
 
 @pytest.fixture(scope="module")
 def academie_url(db, tmp_path_factory) -> Iterator[str]:
-    site = tmp_path_factory.mktemp("site")
-    (site / "index.html").write_text('<!doctype html><html lang="nl"><title>x</title>', "utf-8")
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": db.url,
-            "SITE_DIR": str(site),
-            "CONTENT_DIR": str(FICTIONAL_CONTENT),
-        }
-    )
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    with running(server, "voortgang-pages") as url:
+    with serving_academie(db, tmp_path_factory, "voortgang-pages") as url:
         yield url
-    app.extensions["db_engine"].dispose()
 
 
 @pytest.fixture(scope="module")
@@ -73,36 +57,21 @@ def team(db):
     return SimpleNamespace(id=found.id, leader=leader, passer=passer)
 
 
-def no_horizontal_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
 def signed_in_page(browser, academie_url, user, width):
-    context = browser.new_context(
-        base_url=academie_url, viewport={"width": width, "height": 800}, java_script_enabled=False
-    )
-    page = context.new_page()
-    page.goto("/inloggen")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form[action='/inloggen'] button[type=submit]").click()
+    _context, page = open_page(browser, academie_url, width)
+    sign_in(page, user)
     return page
-
-
-def check(page, width, found: list[str]) -> None:
-    found.extend(serious_violations(page, javascript=False))
-    assert no_horizontal_scroll(page), f"horizontaal scrollen op {page.url} bij {width}px"
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_teamleider_assigns_a_course_and_reads_the_report(browser, academie_url, team, width):
     page = signed_in_page(browser, academie_url, team.leader, width)
-    found: list[str] = []
+    check = Checker(page, width)
     page.goto("/academie/teams")
-    check(page, width, found)
+    check()
     page.click("text=Team Verzonnen Browser")
     assert page.url.endswith(f"/academie/teams/{team.id}")
-    check(page, width, found)
+    check()
 
     deadline = today_in_amsterdam() + timedelta(days=30)
     page.select_option("#cursus", "verzonnen-cursus")
@@ -112,24 +81,24 @@ def test_a_teamleider_assigns_a_course_and_reads_the_report(browser, academie_ur
     matrix = page.locator("table.matrix")
     assert "Verzonnen Geslaagde Medewerker" in matrix.inner_text()
     assert "geslaagd" in matrix.inner_text() and "niet gestart" in matrix.inner_text()
-    check(page, width, found)
+    check()
 
     page.emulate_media(media="print")
     assert page.locator("table.matrix").is_visible()
     assert page.locator(f"form[action='/academie/teams/{team.id}/toewijzingen']").is_hidden()
     page.context.close()
-    assert found == []
+    assert check.found == []
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_mijn_voortgang_after_passing_is_accessible(browser, academie_url, team, width):
     page = signed_in_page(browser, academie_url, team.passer, width)
-    found: list[str] = []
+    check = Checker(page, width)
     page.goto("/academie/voortgang")
     assert "Mijn voortgang" in page.content()
     assert "geslaagd" in page.locator("main").inner_text()
-    check(page, width, found)
+    check()
     page.click("text=Bekijk uw certificaat voor Verzonnen cursus")
     assert "Verzonnen Geslaagde Medewerker" in page.content()
     page.context.close()
-    assert found == []
+    assert check.found == []
