@@ -23,7 +23,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    from . import db, localtime, portal, status
+    from . import db, localtime, mail, portal, status
     from .api import views as api
     from .auth import views as auth
     from .beheer import views as beheer
@@ -34,6 +34,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     localtime.init_app(app)
+    mail.init_app(app)
     security.init_app(app)
     auth.init_app(app)
     app.register_blueprint(status.bp)

@@ -6,34 +6,33 @@ The code is random (60 bits from an alphabet without look-alike characters such 
 
 from __future__ import annotations
 
-import secrets
 from datetime import UTC, date, datetime
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from site_builder.courses import Course
+from site_builder.courses import Course, percent
 
+from . import codes
 from .localtime import local_date
 from .models import Certificaat, Gebruiker, Poging
 
-ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 12
 
 
 def new_code() -> str:
-    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+    return codes.random_code(CODE_LENGTH)
 
 
 def normalise_code(code: str) -> str:
     """Accept what people type: lower case, spaces and dashes."""
-    return "".join(ch for ch in code.upper() if ch.isalnum())
+    return codes.letters(code)
 
 
 def display_code(code: str) -> str:
-    """'ABCDEFGHJKLM' → 'ABCD-EFGH-JKLM', easier to read and type."""
-    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+    """'ABCDEFGHJKMN' → 'ABCD-EFGH-JKMN', easier to read and type."""
+    return codes.grouped(code)
 
 
 def valid_until(passed_on: date, months: int | None) -> date | None:
@@ -55,7 +54,7 @@ def issue(
         cursus=course.slug,
         cursus_titel=course.titel,
         quiz_version=attempt.quiz_version,
-        score_procent=round(100 * (attempt.score or 0) / attempt.aantal),
+        score_procent=percent(attempt.score, attempt.aantal),
         behaald_op=when,
         geldig_tot=valid_until(local_date(when), course.geldigheid_maanden),
     )

@@ -19,7 +19,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from site_builder.courses import Quiz
+from site_builder.courses import Quiz, percent
 
 from . import certificates
 from .catalog import QuizEntry
@@ -254,4 +254,4 @@ def review(attempt: Poging) -> list[dict[str, Any]]:
 
 
 def percentage(attempt: Poging) -> int:
-    return round(100 * (attempt.score or 0) / attempt.aantal)
+    return percent(attempt.score, attempt.aantal)

@@ -90,6 +90,11 @@ class Course:
         return asked > 0 and correct * 100 >= self.slaaggrens * asked
 
 
+def percent(correct: int | None, asked: int) -> int:
+    """The score as a whole percentage, the one way every page, report and certificate shows it."""
+    return round(100 * (correct or 0) / asked)
+
+
 def version(quiz: Quiz | dict) -> str:
     """A content hash of the quiz: sha256 of its canonical JSON, first 16 hex characters.
 

@@ -9,8 +9,8 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from quiz_service.auth.services import INVITE_ALPHABET
 from quiz_service.beheer.views import IMPORT_MAX_BYTES
+from quiz_service.codes import ALPHABET as INVITE_ALPHABET
 from quiz_service.models import Gebruiker, Mail, Organisatie, Team, WachtwoordReset
 from quiz_service.passwords import verify_password
 from tests.academie import csrf_token, log_in, mails_to

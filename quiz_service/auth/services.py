@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from .. import codes
 from ..accounts import AccountError, password_problem
 from ..models import Gebruiker, Organisatie, normalise_email
 from ..passwords import hash_password, needs_rehash, verify_password
@@ -146,17 +147,12 @@ UNKNOWN_CODE = "Deze code kennen we niet. Controleer de code die u van uw werkge
 
 # --- Invite codes ---
 
-# Without look-alikes (0/O, 1/I/L) and in groups of four, so a code can be read aloud, typed
-# from paper and told apart; 12 characters from 31 are about 59 bits, too many to guess past
-# the rate limit on /aansluiten.
-INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 INVITE_LENGTH = 12
 
 
 def new_invite_code() -> str:
-    """A random code such as 'K7QM-XW2D-9HRT'."""
-    code = "".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_LENGTH))
-    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+    """A random code such as 'K7QM-XW2D-9HRT' (see quiz_service.codes)."""
+    return codes.grouped(codes.random_code(INVITE_LENGTH))
 
 
 def invite_code_variants(typed: str) -> set[str]:
@@ -166,6 +162,4 @@ def invite_code_variants(typed: str) -> set[str]:
     data) are stored as they were made.
     """
     typed = typed.strip()
-    letters = "".join(ch for ch in typed.upper() if ch.isalnum())
-    grouped = "-".join(letters[i : i + 4] for i in range(0, len(letters), 4))
-    return {typed, typed.upper(), grouped}
+    return {typed, typed.upper(), codes.grouped(codes.letters(typed))}

@@ -28,7 +28,7 @@ from flask_wtf.csrf import CSRFError
 
 from site_builder import settings
 
-from .. import db, mail
+from .. import db
 from ..accounts import AccountError
 from ..models import ROLES, Gebruiker, normalise_email
 from . import reset, services
@@ -65,8 +65,6 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RESET_VALID_MINUTES", int(settings.get("MZA_RESET_GELDIG_MINUTEN")))
     app.config.setdefault("INVITE_VALID_DAYS", int(settings.get("MZA_UITNODIGING_GELDIG_DAGEN")))
     limiter.init_app(app)
-    # The reset mail is the first mail of the service; the outbox comes with it.
-    mail.init_app(app)
     app.register_blueprint(bp)
 
     @app.context_processor

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from site_builder import settings
-
 from .. import certificates, db, localtime
-from ..auth.views import current_user, login_required
+from ..auth.views import current_user, external_url, login_required
 from ..models import Certificaat
 
 bp = Blueprint("certificaten", __name__)
@@ -49,8 +47,7 @@ def status(certificate: Certificaat, today: date | None = None) -> str:
 
 
 def verify_url(code: str) -> str:
-    base = (current_app.config.get("SITE_URL") or settings.get("MZA_SITE_URL")).rstrip("/")
-    return f"{base}{url_for('certificaten.verify', code=certificates.display_code(code))}"
+    return external_url("certificaten.verify", code=certificates.display_code(code))
 
 
 def _own_or_404(code: str) -> Certificaat:

@@ -16,6 +16,7 @@ from ..catalog import catalog, course_key, lesson_url, ziektebeeld_key
 from ..certificates import display_code
 from ..forms import ActionForm
 from ..models import Certificaat, LesGelezen, Poging
+from ..voortgang import services as voortgang
 
 bp = Blueprint("quiz", __name__, url_prefix="/academie")
 
@@ -118,21 +119,7 @@ def lesson(slug: str, number: int):
     rel = found.lessen[number - 1]
     user_id = _user_id()
     if user_id is not None:
-        s = db.session()
-        exists = s.scalar(
-            select(LesGelezen.id).where(
-                LesGelezen.gebruiker_id == user_id,
-                LesGelezen.cursus == slug,
-                LesGelezen.les == rel,
-            )
-        )
-        if exists is None:
-            s.rollback()
-            s.add(LesGelezen(gebruiker_id=user_id, cursus=slug, les=rel))
-            try:
-                s.commit()
-            except Exception:  # a second click at the same moment recorded it already
-                s.rollback()
+        voortgang.record_lesson_read(db.session(), user_id, slug, rel)
     return redirect(lesson_url(rel))
 
 

@@ -28,11 +28,35 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from site_builder.courses import Course
+from site_builder.courses import Course, percent
 
 from ..catalog import COURSE_PREFIX, ZIEKTEBEELD_PREFIX, Catalog, course_key
 from ..localtime import local_date
 from ..models import Certificaat, Gebruiker, LesGelezen, Poging, Team, Toewijzing
+
+# --- Lessons read ---
+
+
+def record_lesson_read(session: Session, user_id: int, slug: str, lesson: str) -> None:
+    """Note the first time this user opened this lesson of the course. Commits.
+
+    Opening it again changes nothing; two clicks at the same moment are settled by the unique
+    constraint. The look-up ends its read transaction before the insert (see quizzes.py).
+    """
+    exists = session.scalar(
+        select(LesGelezen.id).where(
+            LesGelezen.gebruiker_id == user_id, LesGelezen.cursus == slug, LesGelezen.les == lesson
+        )
+    )
+    session.rollback()
+    if exists is not None:
+        return
+    session.add(LesGelezen(gebruiker_id=user_id, cursus=slug, les=lesson))
+    try:
+        session.commit()
+    except IntegrityError:  # the other click recorded it
+        session.rollback()
+
 
 # --- Statuses ---
 
@@ -128,11 +152,6 @@ def status_counts(statuses: Iterable[str]) -> dict[str, int]:
     for status in statuses:
         counts[status] += 1
     return counts
-
-
-def percentage(score: int | None, asked: int) -> int:
-    """Rounded the same way as the quiz pages do."""
-    return round(100 * (score or 0) / asked)
 
 
 # --- What the pages and the CSV show ---
@@ -233,7 +252,7 @@ def _load_facts(session: Session, user_ids: Sequence[int], slugs: Sequence[str] 
 
 def _best(attempts: list[tuple[str, int | None, int]]) -> tuple[int, int | None]:
     """(submitted attempts, best percentage of them)."""
-    scores = [percentage(score, asked) for state, score, asked in attempts if state == "ingeleverd"]
+    scores = [percent(score, asked) for state, score, asked in attempts if state == "ingeleverd"]
     return len(scores), max(scores, default=None)
 
 
