@@ -27,6 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .api import views as api
     from .auth import views as auth
     from .beheer import views as beheer
+    from .bijeenkomsten import views as bijeenkomsten
     from .certificaten import views as certificaten
     from .gegevens import views as gegevens
     from .quiz import views as quiz
@@ -43,6 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(voortgang.bp)
     app.register_blueprint(beheer.bp)
     app.register_blueprint(gegevens.bp)
+    bijeenkomsten.init_app(app)
     app.register_blueprint(api.bp)
     # Registered last: its catch-all route only gets paths no other blueprint handles.
     app.register_blueprint(portal.bp)

@@ -101,6 +101,32 @@ def _send_mail(limit: int) -> int:
     return 0
 
 
+def _clean_up() -> int:
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy.orm import Session
+
+    from . import mail
+    from .bijeenkomsten import signups
+    from .db import make_engine
+
+    days = int(settings.get("MZA_BIJEENKOMST_BEWAARDAGEN"))
+    now = datetime.now(UTC)
+    engine = make_engine()
+    try:
+        with Session(engine) as session:
+            purged = signups.purge(session, now, days)
+            mails = mail.delete_older_than(session, now - timedelta(days=days))
+    finally:
+        engine.dispose()
+    print(
+        f"Verwijderd: {purged.signups} aanmeldingen van {purged.meetings} bijeenkomsten die "
+        f"meer dan {days} dagen voorbij zijn, {purged.unconfirmed} niet bevestigde "
+        f"aanmeldingen en {mails} e-mails ouder dan {days} dagen."
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     top = argparse.ArgumentParser(prog="quiz-service", description="De academie-dienst.")
     commands = top.add_subparsers(dest="command", required=True)
@@ -124,6 +150,10 @@ def main(argv: list[str] | None = None) -> int:
     send.add_argument(
         "--max", type=int, default=100, help="hoogstens zoveel mails in één keer (standaard 100)"
     )
+    commands.add_parser(
+        "opruimen",
+        help="verwijder aanmeldingen en mail na de bewaartermijn (voor een cronjob, elke nacht)",
+    )
     args = top.parse_args(argv)
     if args.command == "serve":
         from .server import serve
@@ -136,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
         return _demo_data()
     if args.command == "send-mail":
         return _send_mail(args.max)
+    if args.command == "opruimen":
+        return _clean_up()
     return _create_admin(args.email, args.naam)
 
 

@@ -8,6 +8,9 @@ lag behind SQLAlchemy's, which `filterwarnings = error` turns into failures.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -94,6 +97,32 @@ def make_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(parsed, pool_pre_ping=True, **kwargs)
+
+
+# One lock per SQLite database file in this process (see `write_lock`).
+_sqlite_writers: dict[str, threading.RLock] = {}
+_sqlite_writers_guard = threading.Lock()
+
+
+@contextmanager
+def write_lock(session: Session) -> Iterator[None]:
+    """Around a write transaction that many requests may start at the same moment.
+
+    SQLite has one writer at a time, and a writer that finds the file locked polls until
+    busy_timeout runs out: 200 simultaneous sign-ups then fail with "database is locked" for
+    the last ones. Within one process they queue on this lock instead and all get their turn.
+    Between processes the busy_timeout still applies. PostgreSQL needs nothing: its row locks
+    queue the writers.
+    """
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite":
+        yield
+        return
+    key = str(bind.url)
+    with _sqlite_writers_guard:
+        lock = _sqlite_writers.setdefault(key, threading.RLock())
+    with lock:
+        yield
 
 
 def init_app(app: Flask) -> None:

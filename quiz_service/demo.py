@@ -1,4 +1,4 @@
-"""Demo data: one fictional organisation with a team and a few fictional people.
+"""Demo data: one fictional organisation with a team, a few fictional people and meetings.
 
 Everything is visibly made up ("Verzonnen ...", addresses at @verzonnen.example, a reserved
 domain), so nobody mistakes it for a real organisation or person. Loading it twice changes
@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import Gebruiker, Organisatie, Team
+from .bijeenkomsten import services as bijeenkomsten
+from .models import Bijeenkomst, Gebruiker, Organisatie, Team
 from .passwords import hash_password
 
 ORGANISATIE = "Verzonnen Zorgorganisatie"
@@ -30,6 +32,61 @@ PEOPLE = (
     ("Verzonnen Organisator 1", "organisator1", "organisator", False),
     ("Verzonnen Mantelzorger 1", "mantelzorger1", "mantelzorger", False),
 )
+
+
+# (title, thema, gemeente, online, weeks from now, repeats, description)
+MEETINGS = (
+    (
+        "Verzonnen koffieochtend voor mantelzorgers",
+        "mantelzorg",
+        "GM0995",
+        False,
+        1,
+        3,
+        "Een verzonnen bijeenkomst om de agenda te laten zien. Koffie, thee en een praatje "
+        "met andere mantelzorgers.",
+    ),
+    (
+        "Verzonnen online lotgenotengroep",
+        "goed-voor-uzelf",
+        "PV24",
+        True,
+        2,
+        1,
+        "Een verzonnen online bijeenkomst. Samen praten over hoe u goed voor uzelf zorgt.",
+    ),
+)
+
+
+def _demo_meetings(session: Session, organisatie: Organisatie) -> list[str]:
+    created = []
+    today = datetime.now(UTC).date()
+    for title, thema, gemeente, online, weeks, repeats, text in MEETINGS:
+        if session.scalar(select(Bijeenkomst.id).where(Bijeenkomst.titel == title)):
+            continue
+        first = today + timedelta(weeks=weeks)
+        for number, day in enumerate(bijeenkomsten.repeat_dates(first, "maandelijks", repeats)):
+            begint = bijeenkomsten.local_moment(day, time(19, 30), "begintijd")
+            session.add(
+                Bijeenkomst(
+                    uid=bijeenkomsten.new_uid(),
+                    organisatie=organisatie,
+                    reeks=f"demo-{thema}" if repeats > 1 else None,
+                    titel=title,
+                    thema=thema,
+                    gemeente=gemeente,
+                    vorm="online" if online else "fysiek",
+                    locatie_naam=None if online else "Verzonnen wijkcentrum",
+                    adres=None if online else "Verzonnenstraat 1, 8200 AA Lelystad",
+                    begint_at=begint,
+                    eindigt_at=begint + timedelta(hours=2),
+                    capaciteit=2 if number == 0 else 12,
+                    beschrijving=text,
+                    toegankelijkheid=[] if online else ["rolstoeltoegankelijk", "ringleiding"],
+                )
+            )
+        created.append(title)
+    return created
 
 
 @dataclass
@@ -74,5 +131,6 @@ def load_demo_data(session: Session) -> DemoResult:
             )
         )
         created.append(name)
+    created += _demo_meetings(session, organisatie)
     session.commit()
     return DemoResult(created=created, password=password if password_hash else None)

@@ -26,7 +26,7 @@ from secrets import token_hex
 from typing import Any, Protocol
 
 from flask import Flask, Response, current_app, g, has_app_context
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from site_builder import settings
@@ -157,6 +157,16 @@ def queue(session: Session, aan: str, onderwerp: str, tekst: str) -> Mail:
         # Read after the response (see `init_app`): this request has mail to send right away.
         g.mail_queued = True
     return mail
+
+
+def delete_older_than(session: Session, moment: datetime) -> int:
+    """Delete mail made before `moment`, sent or not; commits. Mail holds names and what
+    people signed up for, so it is not kept longer than what it was about."""
+    deleted = session.execute(
+        delete(Mail).where(Mail.created_at < moment).execution_options(synchronize_session=False)
+    ).rowcount
+    session.commit()
+    return deleted
 
 
 # --- Sending ---

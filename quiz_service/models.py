@@ -279,3 +279,133 @@ class Mail(Base):
     laatste_fout: Mapped[str | None] = mapped_column(String(1000))
 
     __table_args__ = (Index("ix_mail_niet_verzonden", "sent_at", "id"),)
+
+
+# --- Lotgenoten bijeenkomsten ---
+
+MEETING_FORMS = ("fysiek", "online")
+SIGNUP_STATES = ("onbevestigd", "bevestigd", "wachtlijst", "afgemeld")
+# Sign-ups that hold a place or a place in the queue, or wait for their e-mail to be confirmed.
+ACTIVE_SIGNUP_STATES = ("onbevestigd", "bevestigd", "wachtlijst")
+
+
+class Bijeenkomst(Base):
+    """One lotgenoten meeting on one day. A recurring meeting is a row per date, sharing `reeks`,
+    so every date has its own places, waitlist and calendar entry.
+
+    `bezet` counts the confirmed places. It only changes with a conditional update in
+    quiz_service.bijeenkomsten.signups, and the check keeps it within the capacity even if a
+    bug or hand-written SQL tried otherwise.
+    """
+
+    __tablename__ = "bijeenkomst"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The iCalendar UID: made once, so a calendar that subscribed recognises the meeting after
+    # every change (and its cancellation) instead of showing a second one.
+    uid: Mapped[str] = mapped_column(String(100), unique=True)
+    organisatie_id: Mapped[int] = mapped_column(
+        ForeignKey("organisatie.id", ondelete="CASCADE"), index=True
+    )
+    reeks: Mapped[str | None] = mapped_column(String(32), index=True)
+    titel: Mapped[str] = mapped_column(String(200))
+    thema: Mapped[str] = mapped_column(String(100), index=True)
+    gemeente: Mapped[str] = mapped_column(String(10), index=True)  # CBS code, or PV24
+    vorm: Mapped[str] = mapped_column(String(10))
+    # A location from the sociale kaart (its id), with its name and address copied at saving,
+    # or a name and address typed by the organisator.
+    locatie_id: Mapped[str | None] = mapped_column(String(200))
+    locatie_naam: Mapped[str | None] = mapped_column(String(300))
+    adres: Mapped[str | None] = mapped_column(String(300))
+    # Only shown to people with a confirmed place, so strangers cannot join a closed group.
+    online_link: Mapped[str | None] = mapped_column(String(500))
+    begint_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    eindigt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    capaciteit: Mapped[int] = mapped_column()
+    bezet: Mapped[int] = mapped_column(default=0, server_default="0")
+    beschrijving: Mapped[str] = mapped_column(Text)
+    toegankelijkheid: Mapped[list[str]] = mapped_column(JSON, default=list)
+    toegankelijkheid_toelichting: Mapped[str | None] = mapped_column(String(500))
+    # The iCalendar SEQUENCE: raised on every change, so calendars take the newest version.
+    volgnummer: Mapped[int] = mapped_column(default=0, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    gewijzigd_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    geannuleerd_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    annulering_reden: Mapped[str | None] = mapped_column(String(500))
+    # Set when the sign-ups were deleted after the retention period; the counts stay.
+    aanmeldingen_verwijderd_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organisatie: Mapped[Organisatie] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("length(titel) > 0", name="titel_niet_leeg"),
+        CheckConstraint(
+            "vorm IN (" + ", ".join(f"'{v}'" for v in MEETING_FORMS) + ")", name="vorm_bekend"
+        ),
+        CheckConstraint("capaciteit > 0", name="capaciteit_positief"),
+        CheckConstraint("bezet >= 0 AND bezet <= capaciteit", name="bezet_binnen_capaciteit"),
+        CheckConstraint("eindigt_at > begint_at", name="eindigt_na_begin"),
+        CheckConstraint("volgnummer >= 0", name="volgnummer_niet_negatief"),
+    )
+
+
+class Aanmelding(Base):
+    """Someone who signed up for a meeting: with an account, or with a name and e-mail address
+    confirmed through a link.
+
+    This says something about the health of a relative, so it is kept as short as possible:
+    quiz_service.bijeenkomsten.signups deletes it a set number of days after the meeting, and
+    nobody but the person and the meeting's own organisation ever sees it.
+    """
+
+    __tablename__ = "aanmelding"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bijeenkomst_id: Mapped[int] = mapped_column(ForeignKey("bijeenkomst.id", ondelete="CASCADE"))
+    # Set for a sign-up with an account. Deleting the account first cancels its sign-ups
+    # (freeing the place for the waitlist), then the cascade removes them.
+    gebruiker_id: Mapped[int | None] = mapped_column(
+        ForeignKey("gebruiker.id", ondelete="CASCADE"), index=True
+    )
+    naam: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320))
+    status: Mapped[str] = mapped_column(String(12))
+    # Random, part of the signed link in the mails (see signups.link_token); a new key makes
+    # old links stop working.
+    sleutel: Mapped[str] = mapped_column(String(32))
+    aangemeld_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
+    # When the place or the queue position was claimed: the waitlist goes in this order.
+    in_rij_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    afgemeld_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    bijeenkomst: Mapped[Bijeenkomst] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(
+            "status IN (" + ", ".join(f"'{s}'" for s in SIGNUP_STATES) + ")",
+            name="status_bekend",
+        ),
+        CheckConstraint("email = lower(email)", name="email_kleine_letters"),
+        CheckConstraint("length(naam) > 0", name="naam_niet_leeg"),
+        # A place or a turn in the queue has its moment; an unconfirmed sign-up has none yet.
+        CheckConstraint(
+            "(status != 'onbevestigd' OR in_rij_at IS NULL) "
+            "AND (status NOT IN ('bevestigd', 'wachtlijst') OR in_rij_at IS NOT NULL)",
+            name="in_rij_na_bevestigen",
+        ),
+        # Nobody signs up twice for the same meeting: a double click, two tabs or a second
+        # form all end at this index. A cancelled sign-up does not count, so one can come back.
+        Index(
+            "uq_aanmelding_een_per_adres",
+            "bijeenkomst_id",
+            "email",
+            unique=True,
+            sqlite_where=text("status != 'afgemeld'"),
+            postgresql_where=text("status != 'afgemeld'"),
+        ),
+        Index("ix_aanmelding_rij", "bijeenkomst_id", "status", "in_rij_at", "id"),
+    )
+
+    @validates("email")
+    def _normalise_email(self, _key: str, email: str) -> str:
+        return normalise_email(email)

@@ -38,6 +38,17 @@ if [ ! -d "/etc/postgresql/$version/main" ]; then
   "${sudo[@]}" pg_createcluster "$version" main >&2
 fi
 
+# The sign-up tests open 200 connections at once (one per simultaneous sign-up); the
+# default of 100 would refuse the last ones.
+connections=300
+if [ "$("${sudo[@]}" pg_conftool -s "$version" main show max_connections 2>/dev/null)" != "$connections" ]; then
+  log "max_connections = $connections"
+  "${sudo[@]}" pg_conftool "$version" main set max_connections "$connections" >&2
+  if [ "$(pg_lsclusters --no-header "$version" main | awk '{print $4}')" = "online" ]; then
+    "${sudo[@]}" pg_ctlcluster "$version" main restart >&2
+  fi
+fi
+
 # The socket folder is on a tmpfs on many machines and may be gone after a restart.
 "${sudo[@]}" install -d -o postgres -g postgres -m 2775 /var/run/postgresql
 status="$(pg_lsclusters --no-header "$version" main | awk '{print $4}')"

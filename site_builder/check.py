@@ -26,7 +26,20 @@ from .problems import Problems
 
 # Paths of the academie service that pages may link to with an absolute '/…' link (the path
 # itself or anything below it). tests/test_service.py checks that each one has real routes.
-SERVICE_PATHS: tuple[str, ...] = ("/status", "/academie", "/verifieer", "/inloggen", "/registreren")
+SERVICE_PATHS: tuple[str, ...] = (
+    "/status",
+    "/academie",
+    "/verifieer",
+    "/inloggen",
+    "/registreren",
+    "/bijeenkomsten/agenda",
+    # Listed on its own: the match is on whole path segments, so '/bijeenkomsten/agenda' does
+    # not cover the feed of all meetings beside it.
+    "/bijeenkomsten/agenda.ics",
+    "/bijeenkomsten/gemeente",
+    "/bijeenkomsten/thema",
+    "/bijeenkomsten/beheer",
+)
 
 _EXTERNAL_SCHEMES = {"http", "https", "mailto", "tel"}
 

@@ -1,7 +1,8 @@
 """Write the Markdown tree and the MkDocs settings that MkDocs builds from.
 
-Everything the portal adds to a page (last-checked date, sources) is written here as plain
-Markdown, so MkDocs stays a thin last step that another generator could replace.
+Everything the portal adds to a page (last-checked date, sources, the lotgenoten meetings on a
+ziektebeeld page) is written here as plain Markdown, so MkDocs stays a thin last step that
+another generator could replace.
 """
 
 from __future__ import annotations
@@ -37,6 +38,54 @@ def _sources_markdown(page: Page) -> str:
     return "\n".join(lines)
 
 
+def ziektebeeld_slug(page: Page) -> str | None:
+    """The slug of a ziektebeeld page (`ziektebeelden/<slug>.md` or `<slug>/index.md`), else None.
+
+    It is the same slug the service uses for `?thema=` and the calendar feeds.
+    """
+    parts = page.rel.split("/")
+    if parts[0] != "ziektebeelden":
+        return None
+    if len(parts) == 2 and parts[1] != "index.md":
+        return parts[1].removesuffix(".md")
+    if len(parts) == 3 and parts[2] == "index.md":
+        return parts[1]
+    return None
+
+
+def _in_sentence(title: str) -> str:
+    # "over Dementie" reads wrong in Dutch; lowercase the first letter, but leave abbreviations
+    # such as "MS" or "NAH" alone.
+    if len(title) > 1 and title[0].isupper() and title[1].islower():
+        return title[0].lower() + title[1:]
+    return title
+
+
+def _lotgenoten_markdown(page: Page) -> str:
+    """Every ziektebeeld page points to the meetings on that illness, so nobody has to search."""
+    slug = ziektebeeld_slug(page)
+    if slug is None:
+        return ""
+    title = _in_sentence(str(page.meta["title"]).replace("[", "(").replace("]", ")"))
+    # Absolute links: the agenda and the feeds are pages of the service, not of this site.
+    return "\n".join(
+        [
+            "",
+            "",
+            "## Lotgenoten ontmoeten { #lotgenoten }",
+            "",
+            "Er zijn bijeenkomsten voor mantelzorgers. Daar praat u met anderen die ook zorgen "
+            "voor iemand met deze ziekte.",
+            "",
+            f"- [Bekijk de bijeenkomsten over {title}](/bijeenkomsten/agenda?thema={slug})",
+            f"- [Zet deze bijeenkomsten in uw agenda](/bijeenkomsten/thema/{slug}.ics)",
+            "",
+            "Kopieer de tweede link en zet hem in de agenda op uw telefoon of computer. "
+            "Dan ziet u nieuwe bijeenkomsten vanzelf.",
+        ]
+    )
+
+
 def _front_matter(page: Page) -> dict:
     meta = dict(page.meta)
     if page.rel == "index.md":
@@ -49,7 +98,8 @@ def write_page(page: Page, docs_dir: Path) -> None:
     target = docs_dir / page.rel
     target.parent.mkdir(parents=True, exist_ok=True)
     front = yaml.safe_dump(_front_matter(page), allow_unicode=True, sort_keys=False)
-    target.write_text(f"---\n{front}---\n{page.body.rstrip()}\n{_sources_markdown(page)}", "utf-8")
+    body = page.body.rstrip() + _lotgenoten_markdown(page)
+    target.write_text(f"---\n{front}---\n{body}\n{_sources_markdown(page)}", "utf-8")
 
 
 def write_docs(site: Site, docs_dir: Path) -> None:

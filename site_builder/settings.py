@@ -113,6 +113,16 @@ SETTINGS: tuple[Setting, ...] = (
         "Zoveel dagen werkt de link in de mail 'Stel uw wachtwoord in' voor geïmporteerde medewerkers.",
     ),
     Setting(
+        "MZA_AANMELD_LIMIT_PER_IP",
+        "30 per hour",
+        "Zo vaak mag één IP-adres zich zonder account aanmelden voor bijeenkomsten; elke aanmelding stuurt een mail (Flask-Limiter-notatie).",
+    ),
+    Setting(
+        "MZA_BIJEENKOMST_BEWAARDAGEN",
+        "30",
+        "Zoveel dagen na een bijeenkomst verwijdert `quiz-service opruimen` de aanmeldingen (namen en e-mailadressen); alleen de aantallen blijven. Ook verstuurde mail ouder dan dit wordt verwijderd.",
+    ),
+    Setting(
         "MZA_MAIL_FROM",
         "Mantelzorgacademie Flevoland <noreply@mantelzorgacademie-flevoland.nl>",
         "Afzender van de mail die de dienst verstuurt.",

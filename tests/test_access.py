@@ -13,6 +13,7 @@ assignment, removing a member) get a fresh object for every visitor.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -20,8 +21,9 @@ import pytest
 from sqlalchemy import select
 
 from quiz_service import quizzes
+from quiz_service.bijeenkomsten import signups
 from quiz_service.catalog import course_key, load_catalog
-from quiz_service.models import Certificaat, Gebruiker, Toewijzing
+from quiz_service.models import Aanmelding, Certificaat, Gebruiker, Toewijzing
 from tests.academie import (
     FICTIONAL_CONTENT,
     close_app,
@@ -30,6 +32,7 @@ from tests.academie import (
     new_organisation,
     new_team,
 )
+from tests.bijeenkomsten import new_meeting
 
 COURSE = "verzonnen-cursus"
 ANON, MZ, MED_A, MED_B, TL_A, TL_B, ORG_A, ADMIN = (
@@ -64,7 +67,7 @@ def team_a(status: int, anonymous: int = 302) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def world(db):
+def world(db, app):
     a, b = new_organisation(db), new_organisation(db)
     team_a_, team_b = new_team(db, a.id), new_team(db, b.id)
     people = {
@@ -83,8 +86,30 @@ def world(db):
         assert quizzes.submit(session, attempt.id, answers, entry)
         code = session.scalar(select(Certificaat.code).where(Certificaat.poging_id == attempt.id))
     return SimpleNamespace(
-        db=db, org_a=a, team_a=team_a_, people=people, attempt_id=attempt.id, code=code
+        db=db,
+        org_a=a,
+        team_a=team_a_,
+        people=people,
+        attempt_id=attempt.id,
+        code=code,
+        meeting_id=new_meeting(db, a.id).id,
+        secret=app.secret_key,
     )
+
+
+def fresh_signup_link(w) -> str:
+    """The own link of a new, unconfirmed sign-up: confirming or cancelling changes it."""
+    with w.db.session() as session:
+        signup = Aanmelding(
+            bijeenkomst_id=w.meeting_id,
+            naam="Verzonnen Deelnemer",
+            email=f"{uuid.uuid4().hex[:10]}@verzonnen.example",
+            status="onbevestigd",
+            sleutel=uuid.uuid4().hex,
+        )
+        session.add(signup)
+        session.commit()
+        return f"/bijeenkomsten/aanmelding/{signups.token_for(signup, w.secret)}"
 
 
 def fresh_member(w) -> int:
@@ -116,6 +141,14 @@ class Row:
 
 
 TEAM = "/academie/teams/<int:team_id>"
+MEETING = "/bijeenkomsten/<int:meeting_id>"
+SIGNUP = "/bijeenkomsten/aanmelding/<token>"
+
+
+def _meeting(w) -> str:
+    return f"/bijeenkomsten/{w.meeting_id}"
+
+
 ORG = "/beheer/organisaties/<int:organisatie_id>"
 
 
@@ -236,6 +269,56 @@ ROWS = [
         lambda w: f"{_org(w)}/import/resultaat",
         only({ADMIN: 303}),
     ),
+    # Lotgenoten bijeenkomsten: public pages, sign-up links, and the organisator's pages.
+    Row("GET", "/bijeenkomsten/agenda", "/bijeenkomsten/agenda", everyone(200)),
+    Row("GET", "/bijeenkomsten/agenda.ics", "/bijeenkomsten/agenda.ics", everyone(200)),
+    Row(
+        "GET",
+        "/bijeenkomsten/gemeente/<code>.ics",
+        "/bijeenkomsten/gemeente/GM0995.ics",
+        everyone(200),
+    ),
+    Row(
+        "GET",
+        "/bijeenkomsten/thema/<slug>.ics",
+        "/bijeenkomsten/thema/mantelzorg.ics",
+        everyone(200),
+    ),
+    Row("GET", MEETING, _meeting, everyone(200)),
+    Row("GET", f"{MEETING}.ics", lambda w: f"{_meeting(w)}.ics", everyone(200)),
+    # Without the consent ticked: the form again.
+    Row("POST", f"{MEETING}/aanmelden", lambda w: f"{_meeting(w)}/aanmelden", everyone(400)),
+    Row(
+        "GET",
+        f"{MEETING}/kijk-in-uw-mail",
+        lambda w: f"{_meeting(w)}/kijk-in-uw-mail",
+        everyone(200),
+    ),
+    # Nobody in the world has signed up with their account.
+    Row("POST", f"{MEETING}/afmelden", lambda w: f"{_meeting(w)}/afmelden", signed_in(404)),
+    # Whoever has the link from the mail may use it, with or without an account.
+    Row("GET", SIGNUP, fresh_signup_link, everyone(200)),
+    Row(
+        "POST",
+        f"{SIGNUP}/bevestigen",
+        lambda w: f"{fresh_signup_link(w)}/bevestigen",
+        everyone(303),
+    ),
+    Row("POST", f"{SIGNUP}/afmelden", lambda w: f"{fresh_signup_link(w)}/afmelden", everyone(303)),
+    Row("GET", "/bijeenkomsten/beheer", "/bijeenkomsten/beheer", only({ORG_A: 200})),
+    Row("GET", "/bijeenkomsten/nieuw", "/bijeenkomsten/nieuw", only({ORG_A: 200})),
+    Row("POST", "/bijeenkomsten/nieuw", "/bijeenkomsten/nieuw", only({ORG_A: 400})),
+    Row("GET", f"{MEETING}/bewerken", lambda w: f"{_meeting(w)}/bewerken", only({ORG_A: 200})),
+    Row("POST", f"{MEETING}/bewerken", lambda w: f"{_meeting(w)}/bewerken", only({ORG_A: 400})),
+    Row("GET", f"{MEETING}/annuleren", lambda w: f"{_meeting(w)}/annuleren", only({ORG_A: 200})),
+    Row("POST", f"{MEETING}/annuleren", lambda w: f"{_meeting(w)}/annuleren", only({ORG_A: 400})),
+    # The teamleiders and the beheerder never see who signed up.
+    Row(
+        "GET",
+        f"{MEETING}/aanmeldingen",
+        lambda w: f"{_meeting(w)}/aanmeldingen",
+        only({ORG_A: 200}),
+    ),
     # Mijn gegevens.
     Row("GET", "/mijn-gegevens/", "/mijn-gegevens/", signed_in(200)),
     Row("GET", "/mijn-gegevens/download", "/mijn-gegevens/download", signed_in(200)),
@@ -284,6 +367,7 @@ def app(db, tmp_path_factory):
                     "LOGIN_LIMIT_PER_IP",
                     "RESET_LIMIT_PER_EMAIL",
                     "RESET_LIMIT_PER_IP",
+                    "SIGNUP_LIMIT_PER_IP",
                 ),
                 "1000 per hour",
             ),

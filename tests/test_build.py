@@ -97,3 +97,35 @@ def test_a_rebuild_replaces_the_site_whole(tmp_path):
     assert not (tmp_path / "site" / "oud-bestand.txt").exists()
     assert (tmp_path / "site" / "index.html").is_file()
     assert not list((tmp_path / "site").rglob("*.map"))
+
+
+def test_a_ziektebeeld_page_links_to_its_lotgenoten_meetings(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "basis", content)
+    ziektebeelden = FIXTURES / "cursus" / "geldig" / "ziektebeelden"
+    shutil.copytree(
+        ziektebeelden, content / "ziektebeelden", ignore=shutil.ignore_patterns("*.yml")
+    )
+    # The other form of a ziektebeeld page: a folder with its own index.md.
+    folder = content / "ziektebeelden" / "andere-ziekte"
+    folder.mkdir()
+    text = (ziektebeelden / "verzonnen-ziekte.md").read_text("utf-8")
+    (folder / "index.md").write_text(text.replace("Verzonnen ziekte", "Andere ziekte"), "utf-8")
+    site_dir = check_and_build(content, tmp_path)
+
+    for rel, slug, title in (
+        ("ziektebeelden/verzonnen-ziekte.md", "verzonnen-ziekte", "verzonnen ziekte"),
+        ("ziektebeelden/andere-ziekte/index.md", "andere-ziekte", "andere ziekte"),
+    ):
+        html = html_of(site_dir, rel)
+        section = html.split('id="lotgenoten"', 1)[1].split('id="bronnen"', 1)[0]
+        agenda = section.split(f'href="/bijeenkomsten/agenda?thema={slug}"', 1)[1]
+        assert agenda.split("</a>", 1)[0] == f">Bekijk de bijeenkomsten over {title}", rel
+        feed = section.split(f'href="/bijeenkomsten/thema/{slug}.ics"', 1)[1]
+        assert "Zet deze bijeenkomsten in uw agenda" in feed.split("</a>", 1)[0], rel
+
+    for rel in ("ziektebeelden/index.md", "mantelzorg/index.md", "index.md"):
+        html = html_of(site_dir, rel)
+        assert 'id="lotgenoten"' not in html, rel
+        assert "/bijeenkomsten/agenda" not in html, rel
+        assert "/bijeenkomsten/thema/" not in html, rel

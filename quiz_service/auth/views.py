@@ -355,14 +355,16 @@ def csrf_error(_error: CSRFError):
 
 @bp.app_errorhandler(429)
 def too_many_requests(_error: Exception):
-    return (
-        render_template(
-            "auth/fout.html",
-            title="Te veel pogingen",
-            message="Dit is te vaak geprobeerd. Wacht even en probeer het daarna opnieuw. "
+    message = "Dit is te vaak geprobeerd. Wacht even en probeer het daarna opnieuw. "
+    if request.blueprint == "bijeenkomsten":
+        message += "Of meld u aan met een account; dan geldt deze grens niet."
+    else:
+        message += (
             "Weet u uw wachtwoord niet meer? Vraag dan een nieuw wachtwoord aan, of vraag "
-            "hulp aan de beheerder.",
-        ),
+            "hulp aan de beheerder."
+        )
+    return (
+        render_template("auth/fout.html", title="Te veel pogingen", message=message),
         429,
     )
 

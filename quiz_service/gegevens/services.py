@@ -1,7 +1,7 @@
 """What the service stores about one person, as one document, and deleting it.
 
 Deleting an account removes the person: their account row, lessons read, certificates,
-reset links and mail to their address. Their quiz attempts stay, without a person attached
+reset links, sign-ups for meetings and mail to their address. Their quiz attempts stay, without a person attached
 (the foreign key sets NULL), so counts such as "how often was this quiz passed" stay right.
 """
 
@@ -10,12 +10,23 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from ..api import serialize
 from ..api.serialize import when
-from ..models import Certificaat, Gebruiker, LesGelezen, Mail, Poging, WachtwoordReset
+from ..bijeenkomsten import signups
+from ..bijeenkomsten.mails import Links
+from ..models import (
+    Aanmelding,
+    Bijeenkomst,
+    Certificaat,
+    Gebruiker,
+    LesGelezen,
+    Mail,
+    Poging,
+    WachtwoordReset,
+)
 
 EXPORT_VERSION = 1
 
@@ -40,6 +51,12 @@ def export(session: Session, user_id: int) -> dict[str, Any]:
         .order_by(WachtwoordReset.id)
     )
     mails = session.scalars(select(Mail).where(Mail.aan == user.email).order_by(Mail.id))
+    meetings = session.execute(
+        select(Aanmelding, Bijeenkomst)
+        .join(Bijeenkomst)
+        .where(or_(Aanmelding.gebruiker_id == user_id, Aanmelding.email == user.email))
+        .order_by(Bijeenkomst.begint_at, Aanmelding.id)
+    ).all()
     return {
         "uitleg": "Alles wat de Mantelzorgacademie Flevoland over uw account bewaart.",
         "versie": EXPORT_VERSION,
@@ -82,6 +99,18 @@ def export(session: Session, user_id: int) -> dict[str, Any]:
             }
             for r in resets
         ],
+        "aanmeldingen": [
+            {
+                "bijeenkomst": meeting.titel,
+                "begint_op": when(meeting.begint_at),
+                "status": signup.status,
+                "naam": signup.naam,
+                "e-mailadres": signup.email,
+                "aangemeld_op": when(signup.aangemeld_at),
+                "afgemeld_op": when(signup.afgemeld_at),
+            }
+            for signup, meeting in meetings
+        ],
         "e-mails": [
             {
                 "onderwerp": m.onderwerp,
@@ -94,8 +123,11 @@ def export(session: Session, user_id: int) -> dict[str, Any]:
     }
 
 
-def delete_account(session: Session, user_id: int) -> bool:
+def delete_account(session: Session, user_id: int, links: Links, now: datetime) -> bool:
     """Remove the person and what belongs to them. Commits; False if the account was gone.
+
+    Their sign-ups for meetings are cancelled first, so each place goes to the first person on
+    the waitlist (who is mailed); then the account and the rest go in one transaction.
 
     The database does the rest through its foreign keys: lessons read, certificates and reset
     links are deleted with the account; attempts and assignments lose their person (NULL).
@@ -104,8 +136,11 @@ def delete_account(session: Session, user_id: int) -> bool:
     session.rollback()  # the write below starts its own transaction (see quizzes.py)
     if email is None:
         return False
+    signups.cancel_all_of_user(session, user_id, email, links, now)
     # Mail first: it is found by address, not by a foreign key.
     session.execute(delete(Mail).where(Mail.aan == email))
+    # Sign-ups made without logging in have no foreign key to the account: found by address.
+    session.execute(delete(Aanmelding).where(Aanmelding.email == email))
     deleted = session.execute(delete(Gebruiker).where(Gebruiker.id == user_id)).rowcount
     session.commit()
     return deleted == 1

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, redirect, render_template, session, url_f
 
 from .. import db
 from ..auth.views import current_user, login_required
+from ..bijeenkomsten.views import links as meeting_links
 from ..passwords import verify_password
 from . import services
 from .forms import DeleteAccountForm
@@ -46,7 +47,7 @@ def delete():
     if not verify_password(user.password_hash, form.password.data):
         form.password.errors = [*form.password.errors, WRONG_PASSWORD]
         return render_template("gegevens/mijn_gegevens.html", form=form), 400
-    services.delete_account(db.session(), user.id)
+    services.delete_account(db.session(), user.id, meeting_links(), datetime.now(UTC))
     session.clear()
     return redirect(url_for("gegevens.deleted"), 303)
 

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, joinedload
 from site_builder.courses import Course, percent
 
 from ..catalog import COURSE_PREFIX, ZIEKTEBEELD_PREFIX, Catalog, course_key
+from ..errors import Conflict, InvalidInput, NotAllowed, NotFound
 from ..localtime import local_date
 from ..models import Certificaat, Gebruiker, LesGelezen, Poging, Team, Toewijzing
 
@@ -356,31 +357,6 @@ def my_progress(session: Session, user: Gebruiker, catalog: Catalog, today: date
 
 
 # --- Teams: who may see what ---
-
-
-class NotAllowed(Exception):
-    """This role may not see team reports (a 403)."""
-
-
-class NotFound(Exception):
-    """No such team or person, or one of another organisation (a 404: not even a hint)."""
-
-
-class InvalidInput(Exception):
-    """Input the rules refuse; `field` names the form field, the message is Dutch (a 400)."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-class Conflict(Exception):
-    """The request clashes with the current state, e.g. a person already in another team."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 UNKNOWN_COURSE = "Deze cursus kennen wij niet. Kies een cursus uit de lijst."

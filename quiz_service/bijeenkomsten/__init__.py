@@ -1,0 +1,1 @@
+"""Lotgenoten bijeenkomsten: meetings, sign-ups with a waitlist, and calendar feeds."""
