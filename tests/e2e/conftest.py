@@ -45,6 +45,33 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
+def _whole_responses(wsgi_app):
+    """Each response read whole before it is sent, and closed at once.
+
+    werkzeug's development server closes a response only after its clean-up read of the
+    socket, and that read raises when the browser has already dropped the connection (it
+    does, when it navigates on while a script or data file is still loading). The open file
+    of that response then ends the run as a ResourceWarning. Test responses are small.
+    """
+
+    def app(environ, start_response):
+        iterable = wsgi_app(environ, start_response)
+        try:
+            return [b"".join(iterable)]
+        finally:
+            if hasattr(iterable, "close"):
+                iterable.close()
+
+    return app
+
+
+def make_test_server(app):
+    """A threaded werkzeug server for `app` on 127.0.0.1 with a free port."""
+    return make_server(
+        "127.0.0.1", 0, _whole_responses(app), threaded=True, request_handler=_QuietHandler
+    )
+
+
 @contextmanager
 def running(server, name: str) -> Iterator[str]:
     """Serve `server` in a background thread; yields its base URL, stops it afterwards."""
@@ -62,8 +89,7 @@ def running(server, name: str) -> Iterator[str]:
 def serving_site(site_dir: Path, name: str) -> Iterator[str]:
     """The portal app (with its own headers) for `site_dir` on 127.0.0.1 with a free port."""
     app = create_app({"TESTING": True, "SITE_DIR": str(site_dir)})
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    with running(server, name) as url:
+    with running(make_test_server(app), name) as url:
         yield url
 
 

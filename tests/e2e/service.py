@@ -7,12 +7,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from playwright.sync_api import Browser, BrowserContext, Page
-from werkzeug.serving import make_server
 
 from quiz_service import create_app
 from tests.academie import FICTIONAL_CONTENT, PASSWORD, close_app
 from tests.e2e.axe import serious_violations
-from tests.e2e.conftest import _QuietHandler, running
+from tests.e2e.conftest import make_test_server, running
 
 WIDTHS = [320, 1280]
 
@@ -31,9 +30,8 @@ def serving_academie(db, tmp_path_factory, name: str, **config) -> Iterator[str]
             **config,
         }
     )
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
     try:
-        with running(server, name) as url:
+        with running(make_test_server(app), name) as url:
             yield url
     finally:
         # Unclosed PostgreSQL connections would end the run with a ResourceWarning.

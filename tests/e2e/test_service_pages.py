@@ -6,19 +6,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from quiz_service import create_app
 from tests.academie import close_app
 from tests.e2e.axe import serious_violations
-from tests.e2e.conftest import _QuietHandler, running
+from tests.e2e.conftest import make_test_server, running
 
 
 @pytest.fixture(scope="module")
 def service_url(db, built_site: Path) -> Iterator[str]:
     app = create_app({"TESTING": True, "DATABASE_URL": db.url, "SITE_DIR": str(built_site)})
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    with running(server, "service-pages") as url:
+    with running(make_test_server(app), "service-pages") as url:
         yield url
     # Unclosed PostgreSQL connections would end the test run with a ResourceWarning.
     close_app(app)
