@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import shutil
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from quiz_service.bijeenkomsten import mails
+from quiz_service.localtime import AMSTERDAM
 from quiz_service.models import Bijeenkomst
 from tests.academie import ROOT
 
@@ -40,15 +41,19 @@ def app_config(tmp_path) -> dict:
 def kaart_dir(tmp_path):
     """The fictional organisations with the real lists (gemeenten, toegankelijkheid)."""
     target = tmp_path / "kaart"
+    if target.exists():
+        return target
     shutil.copytree(FICTIONAL_KAART / "organisaties", target / "organisaties")
     shutil.copytree(ROOT / "sociale_kaart" / "taxonomie", target / "taxonomie")
     return target
 
 
 def new_meeting(db, organisatie_id, capaciteit=10, days_ahead=14, **fields) -> Bijeenkomst:
-    """A committed, fictional meeting, starting `days_ahead` days from now, two hours long."""
-    # Whole minutes, as the form has them: saving the form unchanged changes no time.
-    begint = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(days=days_ahead)
+    """A committed, fictional meeting at 19:00 `days_ahead` days from today, two hours long."""
+    # 19:00 in Flevoland, as the form has it: a meeting that ends before midnight, so saving
+    # the form unchanged changes no time, whatever the hour the test runs.
+    day = datetime.now(AMSTERDAM).date() + timedelta(days=days_ahead)
+    begint = datetime.combine(day, time(19, 0), tzinfo=AMSTERDAM).astimezone(UTC)
     values = {
         "uid": f"{uuid.uuid4()}@verzonnen.example",
         "organisatie_id": organisatie_id,

@@ -412,10 +412,13 @@ def test_a_changed_or_made_up_link_is_not_found(client, db, org):
 
 def test_signing_up_for_a_cancelled_or_begun_meeting_is_refused(app, client, db, org):
     cancelled = new_meeting(db, org.id, geannuleerd_at=datetime.now(UTC))
-    begun = new_meeting(db, org.id, days_ahead=0)
-    with db.session() as session:
-        session.get(Bijeenkomst, begun.id).begint_at = datetime.now(UTC) - timedelta(minutes=5)
-        session.commit()
+    now = datetime.now(UTC)
+    begun = new_meeting(
+        db,
+        org.id,
+        begint_at=now - timedelta(minutes=5),
+        eindigt_at=now + timedelta(hours=1),
+    )
     person = signed_in(app, new_account(db, "mantelzorger"))
     for meeting, message in ((cancelled, "gaat niet door"), (begun, "al begonnen")):
         page = f"/bijeenkomsten/{meeting.id}"
