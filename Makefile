@@ -6,7 +6,7 @@ PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system-deps check build run serve lint format test test-unit test-e2e test-db-postgres db bench bench-kaart te-controleren clean
+.PHONY: help setup system-deps check build run serve lint format test test-unit test-e2e test-db-postgres db bench bench-kaart bench-search te-controleren clean
 
 help: ## Toon alle taken
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -67,6 +67,9 @@ bench: setup ## Meet de bouwtijd voor de echte inhoud en 1.000 verzonnen artikel
 
 bench-kaart: setup system-deps ## Meet bouwtijd, sitegrootte en downloadbytes met 5.000 verzonnen organisaties
 	$(BIN)/python -m benchmarks.sociale_kaart
+
+bench-search: setup ## Meet zoekindex, zoeksnelheid en bytes per zoekopdracht met 1.000 artikelen en 10.000 organisaties
+	$(BIN)/python -m benchmarks.search
 
 clean: ## Verwijder gebouwde bestanden (niet .venv)
 	rm -rf build site

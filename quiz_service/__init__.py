@@ -32,10 +32,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .gegevens import views as gegevens
     from .quiz import views as quiz
     from .voortgang import views as voortgang
+    from .zoeken import index as zoekindex
+    from .zoeken import views as zoeken
 
     db.init_app(app)
     localtime.init_app(app)
     mail.init_app(app)
+    zoekindex.init_app(app)
     security.init_app(app)
     auth.init_app(app)
     app.register_blueprint(status.bp)
@@ -46,6 +49,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(gegevens.bp)
     bijeenkomsten.init_app(app)
     app.register_blueprint(api.bp)
+    app.register_blueprint(zoeken.bp)
     # Registered last: its catch-all route only gets paths no other blueprint handles.
     app.register_blueprint(portal.bp)
     return app

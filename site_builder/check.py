@@ -23,6 +23,7 @@ from .markdown_render import SCRIPT_SCHEMES, Locator, Rendered, render
 from .nav import FOOTER_PAGES, build_nav, nav_pages
 from .pages import Page, load_pages
 from .problems import Problems
+from .synonyms_check import check_synonyms
 
 # Paths of the academie service that pages may link to with an absolute '/…' link (the path
 # itself or anything below it). tests/test_service.py checks that each one has real routes.
@@ -39,6 +40,7 @@ SERVICE_PATHS: tuple[str, ...] = (
     "/bijeenkomsten/gemeente",
     "/bijeenkomsten/thema",
     "/bijeenkomsten/beheer",
+    "/zoeken",
 )
 
 _EXTERNAL_SCHEMES = {"http", "https", "mailto", "tel"}
@@ -335,6 +337,7 @@ class _Checker:
         self.check_required_pages()
         self.check_duplicate_urls()
         self.check_ziektebeeld_refs()
+        check_synonyms(self.content_dir, self.problems)
         course_pages = check_courses(self.content_dir, self.problems)
         for page in self.pages:
             self.check_page(page)

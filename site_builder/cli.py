@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from sociale_kaart.loader import te_controleren
@@ -83,6 +84,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         )
         return 2
     print(f"Site gebouwd in {result.site_dir}: {result.pages} pagina's in {result.seconds:.1f} s.")
+    from .search_docs import build_index
+
+    started = time.perf_counter()
+    built = build_index(site, Path(args.zoekindex) / "portaal")
+    print(f"Zoekindex gebouwd in {built}: {time.perf_counter() - started:.1f} s.")
     return 0
 
 
@@ -122,6 +128,11 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--site-dir", default=settings.get("MZA_SITE_DIR"))
     build.add_argument("--site-url", default=settings.get("MZA_SITE_URL"))
     build.add_argument("--edit-url", default=settings.get("MZA_EDIT_URL"))
+    build.add_argument(
+        "--zoekindex",
+        default=settings.get("MZA_ZOEKINDEX_DIR"),
+        help="map voor de zoekindex (standaard: %(default)s)",
+    )
     commands.add_parser(
         "te-controleren",
         parents=[common],

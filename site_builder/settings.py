@@ -50,6 +50,11 @@ SETTINGS: tuple[Setting, ...] = (
         "https://github.com/mantelzorgacademie-flevoland/portal/edit/main/content/",
         "Adres waar 'Bewerk deze pagina' naartoe gaat; het pad van de pagina komt erachter.",
     ),
+    Setting(
+        "MZA_ZOEKINDEX_DIR",
+        "instance/zoekindex",
+        "Map met de zoekindex: `portaal/` (gebouwd door `site-builder build`) en `bijeenkomsten/` (bijgewerkt door de dienst). Niet in git.",
+    ),
     Setting("MZA_HOST", "127.0.0.1", "Adres waarop de dienst luistert."),
     Setting("MZA_PORT", "8000", "Poort waarop de dienst luistert."),
     Setting(

@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from quiz_service import create_app
 from site_builder.build import build_site
 from site_builder.check import check
+from site_builder.search_docs import build_index
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -20,12 +21,15 @@ EDIT_URL = "https://github.com/mantelzorgacademie-flevoland/portal/edit/main/con
 
 
 def check_and_build(content: Path, work: Path, kaart_dir: Path | None = None) -> Path:
-    """Check `content` (and the sociale kaart in `kaart_dir`, if given); build it into `work`/site.
+    """Check `content` (and the sociale kaart in `kaart_dir`, if given); build it into `work`/site,
+    and its search index into `work`/zoekindex.
 
     Both must be free of problems.
     """
     site, problems = check(content, MKDOCS_YML, kaart_dir=kaart_dir)
     assert not problems, "\n".join(p.format() for p in problems)
+    # As `site-builder build` does: the search index beside the site, in work/zoekindex.
+    build_index(site, work / "zoekindex" / "portaal")
     result = build_site(
         site,
         base_config=MKDOCS_YML,

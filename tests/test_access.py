@@ -319,6 +319,9 @@ ROWS = [
         lambda w: f"{_meeting(w)}/aanmeldingen",
         only({ORG_A: 200}),
     ),
+    # Search, with odd input: a normal page for everyone.
+    Row("GET", "/zoeken", "/zoeken?q=%22mantelzorg%22+AND+*", everyone(200)),
+    Row("GET", "/api/zoeken", "/api/zoeken?q=mantelzorg", everyone(200)),
     # Mijn gegevens.
     Row("GET", "/mijn-gegevens/", "/mijn-gegevens/", signed_in(200)),
     Row("GET", "/mijn-gegevens/download", "/mijn-gegevens/download", signed_in(200)),

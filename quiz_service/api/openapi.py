@@ -279,6 +279,62 @@ PATHS: dict[str, Any] = {
 }
 
 
+SCHEMAS.update(
+    {
+        "Zoekresultaten": _object(
+            {
+                "zoekvraag": {"type": "string"},
+                "aantal": {"type": "integer", "minimum": 0},
+                "pagina": {"type": "integer", "minimum": 1},
+                "paginas": {"type": "integer", "minimum": 1},
+                "verbeterd_naar": _nullable("string"),
+                "bedoelde_u": _nullable("string"),
+                "resultaten": {
+                    "type": "array",
+                    "items": _object(
+                        {
+                            "titel": {"type": "string"},
+                            "url": {"type": "string"},
+                            "soort": {
+                                "type": "string",
+                                "enum": [
+                                    "artikel",
+                                    "ziektebeeld",
+                                    "les",
+                                    "organisatie",
+                                    "bijeenkomst",
+                                ],
+                            },
+                            "fragment": {"type": "string"},
+                            "datum": _nullable("string"),
+                            "gemeenten": {"type": "array", "items": {"type": "string"}},
+                        }
+                    ),
+                },
+                "facetten": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "object",
+                        "additionalProperties": {"type": "integer"},
+                    },
+                },
+            }
+        )
+    }
+)
+
+PATHS["/api/zoeken"] = {
+    "get": {
+        "operationId": "zoeken",
+        "summary": "Zoeken in de artikelen, ziektebeelden, lessen, sociale kaart en bijeenkomsten.",
+        "parameters": [
+            {"name": name, "in": "query", "required": False, "schema": {"type": "string"}}
+            for name in ("q", "soort", "gemeente", "doelgroep", "ziektebeeld", "pagina")
+        ],
+        "responses": {"200": _json(_ref("Zoekresultaten"), "De resultaten.")},
+    }
+}
+
 PATHS.update(
     {
         "/api/v1/voortgang": {

@@ -146,3 +146,27 @@ def team_report(report: TeamReport) -> dict[str, Any]:
             for m in report.members
         ],
     }
+
+
+def search_results(found) -> dict[str, Any]:
+    """A search as the API gives it; `fragment` is HTML (escaped text, <mark> around hits)."""
+    return {
+        "zoekvraag": found.query,
+        "aantal": found.total,
+        "pagina": found.page,
+        "paginas": found.pages,
+        "verbeterd_naar": found.corrected,
+        "bedoelde_u": found.suggestion,
+        "resultaten": [
+            {
+                "titel": hit.title,
+                "url": hit.url,
+                "soort": hit.soort,
+                "fragment": hit.snippet,
+                "datum": hit.datum or None,
+                "gemeenten": list(hit.gemeente),
+            }
+            for hit in found.hits
+        ],
+        "facetten": found.facets,
+    }

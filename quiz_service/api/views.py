@@ -17,6 +17,7 @@ from ..catalog import catalog
 from ..models import Poging
 from ..quiz.views import visible_attempt
 from ..voortgang import services as voortgang
+from ..zoeken.views import run_query
 from . import openapi, serialize
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -110,3 +111,10 @@ def team_progress(team_id: int):
         abort(404)
     report = voortgang.team_report(db.session(), team, catalog(), localtime.today())
     return jsonify(serialize.team_report(report))
+
+
+@bp.route("/zoeken")
+def search_results():
+    """The same search as /zoeken, as JSON (for the embed and for suggestions while typing)."""
+    found, _filters = run_query()
+    return jsonify(serialize.search_results(found))

@@ -29,6 +29,9 @@ from .. import db
 from ..auth.views import current_user, external_url, limiter, login_required
 from ..errors import InvalidInput, NotAllowed, NotFound
 from ..forms import ActionForm
+
+# The meetings are part of the site's search; it learns of every change at once.
+from ..zoeken.index import refresh_meetings
 from . import agenda as ics
 from . import mails, services, signups
 from .forms import AccountSignupForm, CancelMeetingForm, MeetingForm, SignupForm
@@ -400,6 +403,7 @@ def new():
     except InvalidInput as error:
         _invalid(form, error)
         return _form_page(form, 400)
+    refresh_meetings(db.session(), choices())
     first = made[0]
     if len(made) > 1:
         dates = services.repeat_description(form.datum.data, form.herhaling.data)
@@ -426,6 +430,7 @@ def edit(meeting_id: int):
     except InvalidInput as error:
         _invalid(form, error)
         return _form_page(form, 400, meeting=_organiser_meeting(meeting_id))
+    refresh_meetings(db.session(), choices())
     flash(
         "De wijzigingen zijn opgeslagen. Wie zich had aangemeld, krijgt een e-mail als de tijd of plek veranderde."
     )
@@ -441,6 +446,7 @@ def cancel_meeting(meeting_id: int):
         status = 200 if request.method == "GET" else 400
         return _render("bijeenkomsten/annuleren.html", status, meeting=meeting, form=form)
     services.cancel(db.session(), current_user(), meeting_id, form.reden.data or "", links())
+    refresh_meetings(db.session(), choices())
     flash("De bijeenkomst is geannuleerd. Iedereen die zich had aangemeld, krijgt een e-mail.")
     return redirect(url_for("bijeenkomsten.manage"), 303)
 

@@ -159,7 +159,7 @@ def test_visitors_sign_up_by_mail_and_the_waitlist_moves_up_without_javascript(
     first.goto("/bijeenkomsten/agenda")
     check_first()
     first.get_by_label("Gemeente", exact=True).select_option(label="Lelystad")
-    first.get_by_role("button", name="Zoeken").click()
+    first.get_by_role("button", name="Toon bijeenkomsten").click()
     assert "gemeente=GM0995" in first.url
     first.get_by_role("link", name=titel).click()
     assert first.url.endswith(f"/bijeenkomsten/{meeting.id}")

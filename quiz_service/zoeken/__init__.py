@@ -1,0 +1,1 @@
+"""Search pages and API over the portal, the sociale kaart and the meetings."""
