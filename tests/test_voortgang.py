@@ -292,8 +292,11 @@ def today() -> date:
 
 
 def two_years_on() -> date:
-    """The last valid day of a pass today: the test course is valid for 24 months."""
-    return datetime.now(UTC).date() + relativedelta(months=24)
+    """The last valid day of a pass today: the test course is valid for 24 months.
+
+    Counted from the local date, as the service does: between midnight in Amsterdam and midnight UTC
+    the two dates differ."""
+    return today() + relativedelta(months=24)
 
 
 # --- Mijn voortgang ---
