@@ -229,7 +229,8 @@ def submit(
     if result.rowcount != 1:
         session.rollback()
         return False
-    if passed and course is not None and user_id is not None:
+    # Practice questions give no certificate: they are there to learn, not to prove.
+    if passed and course is not None and not course.oefenen and user_id is not None:
         user = session.get(Gebruiker, user_id)
         attempt = session.get(Poging, attempt_id)
         certificates.issue(session, attempt, course, user, now)

@@ -24,6 +24,7 @@ from .nav import FOOTER_PAGES, build_nav, nav_pages
 from .pages import Page, load_pages
 from .problems import Problems
 from .synonyms_check import check_synonyms
+from .writing_check import Measured, check_writing
 
 # Paths of the academie service that pages may link to with an absolute '/…' link (the path
 # itself or anything below it). tests/test_service.py checks that each one has real routes.
@@ -56,6 +57,9 @@ class Site:
     rendered: dict[str, Rendered] = field(default_factory=dict)
     links: dict[str, set[str]] = field(default_factory=dict)  # page → pages it links to
     kaart: SocialeKaart | None = None
+    # Not errors: the site may be published with them, but the editor should look.
+    warnings: Problems = field(default_factory=Problems)
+    readability: list[Measured] = field(default_factory=list)
 
 
 @dataclass
@@ -343,7 +347,12 @@ class _Checker:
             self.check_page(page)
         nav = build_nav([p for p in self.pages if p.valid])
         self.check_reachable(nav, course_pages)
-        return Site(self.content_dir, self.pages, nav, self.rendered, self.links)
+        site = Site(self.content_dir, self.pages, nav, self.rendered, self.links)
+        html = {rel: rendered.html for rel, rendered in self.rendered.items()}
+        site.readability = check_writing(
+            self.content_dir, self.pages, html, self.problems, site.warnings
+        )
+        return site
 
 
 def check(

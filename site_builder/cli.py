@@ -13,6 +13,7 @@ from . import settings
 from .build import BuildError, build_site
 from .check import check
 from .problems import display_path
+from .readability import MAX_WORDS_PER_SENTENCE, MIN_FLESCH_DOUMA
 
 
 def _check(args: argparse.Namespace):
@@ -30,13 +31,45 @@ def _report(problems) -> None:
     print(f"\n{count} {word} gevonden. Los ze op en start de controle opnieuw.", file=sys.stderr)
 
 
+def _warn(site) -> None:
+    for warning in site.warnings:
+        print(warning.format())
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     site, problems = _check(args)
+    _warn(site)
     if problems:
         _report(problems)
         return 1
     organisaties = f" en {len(site.kaart.organisations)} organisaties" if site.kaart else ""
     print(f"Alles in orde: {len(site.pages)} pagina's{organisaties} gecontroleerd.")
+    if site.warnings:
+        count = len(site.warnings)
+        word = "waarschuwing" if count == 1 else "waarschuwingen"
+        print(f"Wel {count} {word}: kijk ernaar, de site kan wel gebouwd worden.")
+    return 0
+
+
+def cmd_leesbaarheid(args: argparse.Namespace) -> int:
+    """Readability of every page and quiz, hardest first."""
+    site, problems = _check(args)
+    rows = sorted(site.readability, key=lambda m: m.readability.flesch_douma)
+    for item in rows:
+        mark = "" if item.readability.plain else "  ← moeilijk"
+        print(f"{display_path(item.path)}: {item.readability.describe()}{mark}")
+    hard = sum(not m.readability.plain for m in rows)
+    print(
+        f"\n{len(rows)} pagina's en toetsen gemeten; {hard} onder de grens voor B1 "
+        f"(Flesch-Douma {MIN_FLESCH_DOUMA:.0f} of meer, of gemiddeld hooguit "
+        f"{MAX_WORDS_PER_SENTENCE:.0f} woorden per zin).",
+        file=sys.stderr,
+    )
+    if problems:
+        print(
+            f"Let op: de controle vond ook {len(problems)} problemen; zie 'site-builder check'.",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -63,6 +96,7 @@ def cmd_te_controleren(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     site, problems = _check(args)
+    _warn(site)
     if problems:
         _report(problems)
         print("De site is niet gebouwd: eerst moeten alle problemen weg.", file=sys.stderr)
@@ -138,6 +172,11 @@ def parser() -> argparse.ArgumentParser:
         parents=[common],
         help="toon de organisaties op de sociale kaart die een redacteur moet nakijken",
     )
+    commands.add_parser(
+        "leesbaarheid",
+        parents=[common],
+        help="toon hoe makkelijk elke pagina en toets te lezen is (Flesch-Douma, zinslengte)",
+    )
     commands.add_parser("serve", help="start de portal en de dienst op één adres")
     return top
 
@@ -149,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         "build": cmd_build,
         "serve": cmd_serve,
         "te-controleren": cmd_te_controleren,
+        "leesbaarheid": cmd_leesbaarheid,
     }[args.command]
     return handler(args)
 

@@ -84,6 +84,8 @@ class Course:
     bronnen: list
     toets: Quiz | None
     meta: dict = field(repr=False)
+    # Practice questions (a course for mantelzorgers): no exam wording and no certificate.
+    oefenen: bool = False
 
     def passed(self, correct: int, asked: int) -> bool:
         """Whether `correct` right answers out of `asked` questions reach the pass mark."""
@@ -276,6 +278,20 @@ def load_course(folder: Path, content_dir: Path, problems: Problems) -> Course |
             "schrijf het percentage goede antwoorden dat nodig is, bijvoorbeeld slaaggrens: 80",
         )
         ok = False
+    if meta.get("oefenen") is True:
+        for name in ("max_pogingen", "geldigheid_maanden"):
+            if name in meta:
+                line, col = doc.where((name,))
+                problems.add(
+                    path,
+                    line,
+                    col,
+                    f"oefenvragen (oefenen: true) hebben geen {name}: er is geen examen en "
+                    "geen certificaat",
+                    f"haal de regel '{name}' weg, of haal 'oefenen: true' weg als dit een "
+                    "toets met certificaat is",
+                )
+                ok = False
     on_disk = {p.name for p in folder.glob("*.md")}
     for index, lesson in enumerate(lessen):
         if lesson not in on_disk:
@@ -332,6 +348,7 @@ def load_course(folder: Path, content_dir: Path, problems: Problems) -> Course |
         bronnen=meta["bronnen"],
         toets=quiz,
         meta=meta,
+        oefenen=meta.get("oefenen", False),
     )
 
 

@@ -49,6 +49,12 @@ CASES = {
     "yaml-syntaxfout": (f"{C}/toets.yml", 7, "dubbele punt op een plek", "aanhalingstekens"),
     "onbekend-veld": (f"{C}/cursus.yml", 12, "onbekend veld 'auteur'", "Toegestane velden"),
     "ontbrekend-veld": (f"{C}/cursus.yml", 2, "'slaaggrens' ontbreekt", "percentage"),
+    "oefenen-met-pogingen": (
+        f"{C}/cursus.yml",
+        11,
+        "oefenvragen (oefenen: true) hebben geen max_pogingen",
+        "haal de regel 'max_pogingen' weg",
+    ),
     "geen-juist-antwoord": (
         f"{C}/toets.yml",
         8,

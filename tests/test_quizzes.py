@@ -378,3 +378,52 @@ def test_a_ziektebeeld_quiz_with_an_account_gives_no_certificate(client, db, acc
             )
             == 0
         )
+
+
+# --- Practice questions (oefenen: true) ---
+
+
+@pytest.fixture
+def practice_client(academie_app, tmp_path):
+    """The fictional course as practice questions, as the courses for mantelzorgers are."""
+    content = tmp_path / "content"
+    shutil.copytree(FICTIONAL_CONTENT, content)
+    course_yml = content / "cursussen" / COURSE / "cursus.yml"
+    text = course_yml.read_text("utf-8")
+    text = text.replace("max_pogingen: 3\n", "").replace("geldigheid_maanden: 24\n", "")
+    course_yml.write_text(text + "oefenen: true\n", "utf-8")
+    return academie_app(CONTENT_DIR=str(content)).test_client()
+
+
+def test_practice_questions_are_no_exam_and_give_no_certificate(practice_client, db, account):
+    client = practice_client
+    learner = account("mantelzorger")
+    log_in(client, learner)
+    course_page = client.get(COURSE_PAGE).get_data(as_text=True)
+    assert "Het is geen examen" in course_page and "U bent geslaagd als" not in course_page
+    assert "Start de oefenvragen" in course_page
+
+    attempt_id = start_course(client)
+    submit(client, attempt_id, answers_for(stored(db, attempt_id), right=True))
+    page = client.get(f"/academie/pogingen/{attempt_id}").get_data(as_text=True)
+    assert "Goed gedaan." in page and "zo vaak doen als u wilt" in page
+    assert "geslaagd" not in page and "certificaat" not in page
+    with db.session() as session:
+        mine = select(func.count()).where(Certificaat.gebruiker_id == learner.id)
+        assert session.scalar(mine) == 0
+        assert session.get(Poging, attempt_id).geslaagd is True
+
+
+def test_practice_questions_that_go_wrong_only_point_to_the_explanations(
+    practice_client, db, account
+):
+    client = practice_client
+    log_in(client, account("mantelzorger"))
+    for _ in range(4):  # no attempt limit: practice as often as you like
+        attempt_id = start_course(client)
+        submit(client, attempt_id, answers_for(stored(db, attempt_id), right=False))
+    page = client.get(f"/academie/pogingen/{attempt_id}").get_data(as_text=True)
+    assert "Lees bij elke vraag de uitleg" in page
+    assert "Goed gedaan" not in page and "niet geslaagd" not in page
+    course_page = client.get(COURSE_PAGE).get_data(as_text=True)
+    assert "Poging 4: 0% goed</a>" in course_page

@@ -82,6 +82,10 @@ SCHEMAS: dict[str, Any] = {
             "beschrijving": {"type": "string"},
             "doelgroep": {"type": "string", "enum": ["mantelzorger", "professional", "beide"]},
             "slaaggrens_procent": {"type": "integer", "minimum": 1, "maximum": 100},
+            "oefenvragen": {
+                "type": "boolean",
+                "description": "Oefenvragen zonder examen en zonder certificaat.",
+            },
             "max_pogingen": _nullable("integer", minimum=1),
             "geldigheid_maanden": _nullable("integer", minimum=1),
             "laatst_gecontroleerd": {"type": "string"},

@@ -34,6 +34,7 @@ def course(found: Course, catalog: Catalog) -> dict[str, Any]:
         "beschrijving": found.beschrijving,
         "doelgroep": found.doelgroep,
         "slaaggrens_procent": found.slaaggrens,
+        "oefenvragen": found.oefenen,
         "max_pogingen": found.max_pogingen,
         "geldigheid_maanden": found.geldigheid_maanden,
         "laatst_gecontroleerd": found.laatst_gecontroleerd,
