@@ -6,7 +6,7 @@ PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system-deps check build run serve lint format test test-unit test-e2e test-db-postgres db bench bench-kaart bench-search te-controleren clean
+.PHONY: help setup system-deps check build run serve lint format test test-unit test-e2e test-db-postgres audit db bench bench-kaart bench-search te-controleren clean
 
 help: ## Toon alle taken
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -61,6 +61,9 @@ test-e2e: setup system-deps ## Alleen de browsertests in headless Chromium
 
 test-db-postgres: setup ## De databasetests nog eens op PostgreSQL (installeert en start het zo nodig)
 	url="$$(bash scripts/start-postgres.sh)" && TEST_DATABASE_URL="$$url" $(BIN)/pytest -m db
+
+audit: setup ## Zoek bekende kwetsbaarheden in de geïnstalleerde pakketten (pip-audit)
+	$(BIN)/python scripts/audit-dependencies.py
 
 bench: setup ## Meet de bouwtijd voor de echte inhoud en 1.000 verzonnen artikelen
 	$(BIN)/python -m benchmarks.build_time

@@ -23,7 +23,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    from . import db, localtime, mail, portal, status
+    from . import db, failures, localtime, mail, portal, status
     from .api import views as api
     from .auth import views as auth
     from .beheer import views as beheer
@@ -35,7 +35,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .zoeken import index as zoekindex
     from .zoeken import views as zoeken
 
+    # Before any blueprint adds its rules: they are compiled with the converters of that moment.
+    app.url_map.converters["int"] = db.DatabaseId
     db.init_app(app)
+    failures.init_app(app)
     localtime.init_app(app)
     mail.init_app(app)
     zoekindex.init_app(app)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .models import Gebruiker, normalise_email
-from .passwords import hash_password
+from .passwords import GUESSABLE, hash_password, is_guessable
 
 
 class AccountError(ValueError):
@@ -32,6 +32,11 @@ def password_problem(password: str, email: str = "") -> str | None:
         return "Het wachtwoord is te lang."
     if email and normalise_email(password) == normalise_email(email):
         return "Gebruik niet uw e-mailadres als wachtwoord."
+    local_part = normalise_email(email).partition("@")[0]
+    if is_guessable(
+        password, context=tuple(local_part.replace(".", " ").replace("-", " ").split())
+    ):
+        return GUESSABLE
     return None
 
 

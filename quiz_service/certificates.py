@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from site_builder.courses import Course, percent
 
-from . import codes
+from . import audit, codes
 from .localtime import local_date
 from .models import Certificaat, Gebruiker, Poging
 
@@ -66,8 +66,11 @@ def find(session: Session, code: str) -> Certificaat | None:
     return session.scalar(select(Certificaat).where(Certificaat.code == normalise_code(code)))
 
 
-def revoke(session: Session, certificate_id: int, reason: str) -> bool:
+def revoke(session: Session, certificate_id: int, reason: str, *, actor: Gebruiker | None) -> bool:
     """Revoke a certificate; True if this call did, False if it was revoked already. Commits.
+
+    The audit log gets a line only when this call revoked it; the reason stays on the
+    certificate, not in the log.
 
     Ends the read transaction first, so the update starts its own (see quizzes.py), and only
     touches a certificate that is not revoked yet: the first reason given stays.
@@ -79,5 +82,8 @@ def revoke(session: Session, certificate_id: int, reason: str) -> bool:
         .values(ingetrokken_at=datetime.now(UTC), ingetrokken_reden=reason)
         .execution_options(synchronize_session=False)
     )
+    revoked = result.rowcount == 1
+    if revoked:
+        audit.record(session, actor, "certificaat_ingetrokken", ("certificaat", certificate_id))
     session.commit()
-    return result.rowcount == 1
+    return revoked

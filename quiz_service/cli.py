@@ -1,10 +1,12 @@
-"""Command line: `quiz-service serve | init-db | demo-data | create-admin | send-mail`."""
+"""Command line: `quiz-service serve | init-db | demo-data | create-admin | send-mail | backup |
+herstel`."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
 import sys
+from pathlib import Path
 
 from site_builder import settings
 
@@ -127,6 +129,65 @@ def _clean_up() -> int:
     return 0
 
 
+def _clean_up_accounts() -> int:
+    from datetime import UTC, datetime
+
+    from . import create_app, db, mail
+    from .bijeenkomsten.views import links
+    from .gegevens import services
+
+    app = create_app()
+    try:
+        # A request context, for the links in the mails to people on a waitlist.
+        with app.test_request_context():
+            count = services.delete_stale_accounts(db.session(), links(), datetime.now(UTC))
+    finally:
+        mail.wait_for_senders()
+        app.extensions["db_engine"].dispose()
+    years = services.STALE_AFTER_DAYS // 365
+    print(f"Verwijderd: {count} accounts van mantelzorgers die {years} jaar niet zijn ingelogd.")
+    return 0
+
+
+def _print_rows(rows: dict[str, int] | None) -> None:
+    for name, count in (rows or {}).items():
+        print(f"  {name}: {count} {'rij' if count == 1 else 'rijen'}")
+
+
+def _backup(target: str) -> int:
+    from babel.numbers import format_decimal
+
+    from . import backup
+    from .db import database_url
+
+    try:
+        result = backup.backup(database_url(), Path(target))
+    except backup.BackupError as error:
+        print(error, file=sys.stderr)
+        return 1
+    size = format_decimal(result.size, locale="nl")
+    print(f"Reservekopie gemaakt: {result.path} ({size} bytes).")
+    _print_rows(result.rows)
+    return 0
+
+
+def _restore(source: str) -> int:
+    from . import backup
+    from .db import database_url
+
+    url = database_url()
+    try:
+        result = backup.restore(url, Path(source))
+    except backup.BackupError as error:
+        print(error, file=sys.stderr)
+        return 1
+    where = url.render_as_string(hide_password=True)
+    print(f"Database hersteld uit {result.path}: {where}")
+    _print_rows(result.rows)
+    print("Is de reservekopie ouder dan de dienst? Werk hem dan bij met `quiz-service init-db`.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     top = argparse.ArgumentParser(prog="quiz-service", description="De academie-dienst.")
     commands = top.add_subparsers(dest="command", required=True)
@@ -154,6 +215,20 @@ def main(argv: list[str] | None = None) -> int:
         "opruimen",
         help="verwijder aanmeldingen en mail na de bewaartermijn (voor een cronjob, elke nacht)",
     )
+    commands.add_parser(
+        "opruimen-accounts",
+        help="verwijder accounts van mantelzorgers die 2 jaar niet zijn ingelogd (elke nacht)",
+    )
+    made = commands.add_parser(
+        "backup",
+        help="maak een reservekopie van de database, ook terwijl de dienst draait",
+    )
+    made.add_argument("bestand", metavar="BESTAND", help="het bestand voor de reservekopie")
+    back = commands.add_parser(
+        "herstel",
+        help="zet een reservekopie terug; dit vervangt de hele database (stop eerst de dienst)",
+    )
+    back.add_argument("bestand", metavar="BESTAND", help="de reservekopie die terug moet")
     args = top.parse_args(argv)
     if args.command == "serve":
         from .server import serve
@@ -168,6 +243,12 @@ def main(argv: list[str] | None = None) -> int:
         return _send_mail(args.max)
     if args.command == "opruimen":
         return _clean_up()
+    if args.command == "opruimen-accounts":
+        return _clean_up_accounts()
+    if args.command == "backup":
+        return _backup(args.bestand)
+    if args.command == "herstel":
+        return _restore(args.bestand)
     return _create_admin(args.email, args.naam)
 
 

@@ -19,6 +19,7 @@ from flask import Flask, g
 from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from werkzeug.routing import IntegerConverter
 
 from site_builder import settings
 
@@ -148,3 +149,11 @@ def session() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions["db_sessionmaker"]()
     return g.db_session
+
+
+class DatabaseId(IntegerConverter):
+    """`<int:…>` in every route: at most what a 64-bit id column holds, so a huge number in a URL
+    is a 404 instead of an OverflowError in the database driver (found by fuzzing)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**63 - 1, signed=False):
+        super().__init__(map, fixed_digits, min, max, signed)

@@ -100,6 +100,9 @@ class Gebruiker(Base):
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last successful login: a mantelzorger account unused for the retention period is
+    # deleted by `quiz-service opruimen-accounts` (quiz_service.gegevens.services).
+    laatst_ingelogd_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisatie: Mapped[Organisatie | None] = relationship()
     team: Mapped[Team | None] = relationship()
@@ -409,3 +412,30 @@ class Aanmelding(Base):
     @validates("email")
     def _normalise_email(self, _key: str, email: str) -> str:
         return normalise_email(email)
+
+
+class AuditRegel(Base):
+    """One administrative action: who did what to which object, and when (in UTC).
+
+    Written by quiz_service.audit.record in the same transaction as the action itself, so a
+    change that was rolled back leaves no line and a committed one always has its line.
+    `details` holds only what explains the action (counts, old and new role), never anything
+    that says something about a person's health, such as the themes of their meetings.
+    """
+
+    __tablename__ = "audit_regel"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now, index=True)
+    # The actor's account may be deleted later (their right to erasure); the line stays, with
+    # their role at the time, but no longer points at the person.
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("gebruiker.id", ondelete="SET NULL"), index=True
+    )
+    actor_rol: Mapped[str] = mapped_column(String(20))
+    actie: Mapped[str] = mapped_column(String(50))
+    object_soort: Mapped[str] = mapped_column(String(50))
+    object_id: Mapped[int | None] = mapped_column()
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    __table_args__ = (CheckConstraint("length(actie) > 0", name="actie_niet_leeg"),)

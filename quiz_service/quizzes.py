@@ -95,7 +95,7 @@ def check_answers(questions: list[dict[str, Any]], answers: dict[str, list[str]]
             problems[question["id"]] = UNANSWERED_MULTI if multi else UNANSWERED
         elif not set(chosen) <= valid:
             problems[question["id"]] = UNKNOWN_OPTION
-        elif not multi and len(chosen) > 1:
+        elif not multi and len(set(chosen)) > 1:  # the same option twice is one answer
             problems[question["id"]] = TWO_FOR_ONE
     if problems:
         raise AnswerProblems(problems)

@@ -11,7 +11,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, Response, request
+from flask import Flask, Response, render_template, request
 from flask_wtf import CSRFProtect
 
 from site_builder import settings
@@ -37,6 +37,10 @@ SERVICE_CSP = (
 EMBED_PREFIX = "/embed/"
 
 SECRET_KEY_FILE = "secret_key"
+
+# No form of the service needs more; the staff import (1 MiB) sets its own limit. A bigger
+# body is refused with 413 before anything reads it (ASVS 5.0 V15.2.2).
+MAX_REQUEST_BYTES = 1024 * 1024
 
 
 def _secret_key(app: Flask) -> str:
@@ -77,6 +81,9 @@ def configure(app: Flask) -> None:
     """The secret key, and CSRF defaults that `create_app(config)` may have overridden."""
     # The CSRF token is tied to the session; it need not expire on its own.
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    # Flask's own default is None (no limit), so setdefault would not do.
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app)
 
@@ -84,6 +91,18 @@ def configure(app: Flask) -> None:
 def init_app(app: Flask) -> None:
     configure(app)
     csrf.init_app(app)
+
+    @app.errorhandler(413)
+    def too_large(_error: Exception):
+        return (
+            render_template(
+                "auth/fout.html",
+                title="Te veel gegevens",
+                message="U stuurde meer gegevens dan dit formulier aankan. Maak de tekst of het "
+                "bestand kleiner en probeer het opnieuw.",
+            ),
+            413,
+        )
 
     @app.after_request
     def add_headers(response: Response) -> Response:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .problems import Problems
-from .yamlfile import YamlError, load_yaml
+from .yamlfile import YamlError, load_yaml, read_text
 
 SYNONYMS_FILE = "zoeken/synoniemen.yml"
 EXAMPLE = "bijvoorbeeld: - [respijtzorg, logeeropvang, even vrij]"
@@ -19,8 +19,11 @@ def check_synonyms(content_dir: Path, problems: Problems) -> None:
     path = content_dir / SYNONYMS_FILE
     if not path.exists():
         return
+    text = read_text(path, problems)  # not UTF-8: a Dutch problem, not a traceback
+    if text is None:
+        return
     try:
-        doc = load_yaml(path.read_text("utf-8"))
+        doc = load_yaml(text)
     except YamlError as error:
         problems.add(path, error.line, error.col, error.message, error.fix)
         return

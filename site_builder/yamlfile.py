@@ -120,13 +120,45 @@ def _translate(exc: yaml.YAMLError) -> tuple[str, str]:
     )
 
 
-def _walk(node: yaml.Node, path: tuple, positions: dict, offset: int) -> None:
-    positions[path] = (node.start_mark.line + 1 + offset, node.start_mark.column + 1)
+# Nodes one document may have, counting every use of an alias (*naam) anew: ten nested
+# aliases of ten items each would otherwise make a small file cost billions of steps.
+MAX_NODES = 100_000
+
+
+def _walk(
+    node: yaml.Node, path: tuple, positions: dict, offset: int, active: set[int] | None = None
+) -> None:
+    active = set() if active is None else active
+    line, col = node.start_mark.line + 1 + offset, node.start_mark.column + 1
+    if id(node) in active:
+        raise YamlError(
+            line,
+            col,
+            "een verwijzing (*) wijst naar het blok waar ze zelf in staat",
+            "schrijf de waarde zelf uit in plaats van & en * te gebruiken",
+        )
+    if len(positions) >= MAX_NODES:
+        raise YamlError(
+            line,
+            col,
+            "het bestand is te groot of gebruikt te veel verwijzingen (*)",
+            "schrijf de waarden zelf uit in plaats van & en * te gebruiken",
+        )
+    positions[path] = (line, col)
+    active.add(id(node))
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
-            key = key_node.value
             line = key_node.start_mark.line + 1 + offset
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlError(
+                    line,
+                    key_node.start_mark.column + 1,
+                    "een veldnaam is een lijst of een blok",
+                    "schrijf als veldnaam één woord, bijvoorbeeld 'titel: ...'; begint een "
+                    "waarde met [ of {, zet haar dan tussen aanhalingstekens",
+                )
+            key = key_node.value
             if key in seen:
                 raise YamlError(
                     line,
@@ -135,11 +167,12 @@ def _walk(node: yaml.Node, path: tuple, positions: dict, offset: int) -> None:
                     "haal een van de twee weg",
                 )
             seen[key] = line
-            _walk(value_node, (*path, key), positions, offset)
+            _walk(value_node, (*path, key), positions, offset, active)
             positions[(*path, key)] = (line, key_node.start_mark.column + 1)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, (*path, index), positions, offset)
+            _walk(item, (*path, index), positions, offset, active)
+    active.discard(id(node))
 
 
 def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
@@ -162,6 +195,14 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
     except yaml.YAMLError as exc:
         message, fix = _translate(exc)
         raise YamlError(first_line, 1, message, fix) from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        # An explicit type that does not fit its value, such as "!!int tien" or "!!float x".
+        raise YamlError(
+            first_line,
+            1,
+            f"een waarde past niet bij het type dat ervoor staat (technisch: {exc})",
+            "haal het type met !! weg, of zet de waarde tussen aanhalingstekens",
+        ) from None
     finally:
         loader.dispose()
     return YamlDoc(data, positions, first_line)

@@ -437,7 +437,13 @@ def _instants(plan: DayPlan, day: dt.date) -> list[tuple[dt.datetime, dt.datetim
     for opens, closes in plan.intervals:
         start = local_instant(day, opens, closing=False).astimezone(UTC)
         end = local_instant(day, closes, closing=True).astimezone(UTC)
-        if start < end:  # a block wholly inside the missing March hour never happens
+        if start >= end:  # a block wholly inside the missing March hour never happens
+            continue
+        if result and start <= result[-1][1]:
+            # 02:30 and 02:45 on the March switch night both move to 03:00: blocks that touch
+            # only then are one opening, or the label would say "open tot 03:00".
+            result[-1] = (result[-1][0], max(result[-1][1], end), closes)
+        else:
             result.append((start, end, closes))
     return result
 

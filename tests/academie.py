@@ -50,6 +50,16 @@ def log_in(client, user_or_email, password=PASSWORD):
 # --- Organisations, teams and quizzes taken through the pages (progress tests) ---
 
 
+def signed_in(app, db, user):
+    """A client with the session a login leaves, without hashing a password (fast)."""
+    client = app.test_client()
+    with db.session() as session:
+        epoch = session.get(Gebruiker, user.id).session_epoch
+    with client.session_transaction() as cookie:
+        cookie["uid"], cookie["epoch"] = user.id, epoch
+    return client
+
+
 def new_organisation(db, naam=None):
     """A committed, fictional organisation with a unique name and invite code."""
     from quiz_service.models import Organisatie

@@ -174,6 +174,8 @@ ROWS = [
     Row("GET", "/aansluiten", "/aansluiten", signed_in(200)),
     Row("POST", "/aansluiten", "/aansluiten", signed_in(400)),
     Row("POST", "/uitloggen", "/uitloggen", everyone(302)),
+    Row("GET", "/wachtwoord-wijzigen", "/wachtwoord-wijzigen", signed_in(200)),
+    Row("POST", "/wachtwoord-wijzigen", "/wachtwoord-wijzigen", signed_in(400)),
     Row("GET", "/wachtwoord-vergeten", "/wachtwoord-vergeten", everyone(200)),
     Row("POST", "/wachtwoord-vergeten", "/wachtwoord-vergeten", everyone(400)),
     Row("GET", "/wachtwoord-vergeten/verstuurd", "/wachtwoord-vergeten/verstuurd", everyone(200)),
@@ -256,6 +258,7 @@ ROWS = [
     ),
     # Beheer: only the beheerder.
     Row("GET", "/beheer/", "/beheer/", only({ADMIN: 200})),
+    Row("GET", "/beheer/logboek", "/beheer/logboek", only({ADMIN: 200})),
     Row("POST", "/beheer/organisaties", "/beheer/organisaties", only({ADMIN: 400})),
     Row("GET", ORG, _org, only({ADMIN: 200})),
     Row("POST", f"{ORG}/code", lambda w: f"{_org(w)}/code", only({ADMIN: 303})),

@@ -90,6 +90,8 @@ def test_each_ziektebeeld_page_covers_the_five_questions_and_links_its_quiz(site
         for start in wanted:
             assert any(h[3:].startswith(start) for h in headings), (slug, start)
         assert f"(/academie/ziektebeelden/{slug}/toets)" in page.body, slug
+        # The meetings on its thema are linked by the build (generate._lotgenoten_markdown).
+        assert any(t.startswith("sociale-kaart/categorie/") for t in site.links[page.rel]), slug
         assert "huisarts" in page.body, slug
 
 

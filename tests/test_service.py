@@ -52,3 +52,15 @@ def test_service_paths_that_pages_may_link_to_exist(app):
     rules = {rule.rule for rule in app.url_map.iter_rules()}
     for path in SERVICE_PATHS:
         assert any(rule == path or rule.startswith(path + "/") for rule in rules), path
+
+
+def test_an_id_too_large_for_the_database_is_not_found(app, client):
+    """Found by fuzzing: 10**30 in a URL reached the database driver and gave a 500."""
+    huge = str(10**30)
+    rules = [r for r in app.url_map.iter_rules() if "GET" in r.methods and "int" in str(r)]
+    assert rules
+    for rule in rules:
+        path = rule.rule
+        for name in rule.arguments:
+            path = path.replace(f"<int:{name}>", huge).replace(f"<{name}>", "x")
+        assert client.get(path).status_code == 404, path

@@ -7,9 +7,9 @@ or a redirect to the login page.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify
+from flask import Blueprint, abort, jsonify, request
 from sqlalchemy import select
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 
 from .. import db, localtime
 from ..auth.views import current_user
@@ -39,6 +39,20 @@ def _json_error(error: HTTPException):
 # a blueprint's handler for HTTPException in general.
 for _status in MESSAGES:
     bp.register_error_handler(_status, _json_error)
+
+
+@bp.before_app_request
+def _json_for_unrouted_api_paths():
+    """/api/v1/pogingen/abc matches no API route (the id is no integer) but the portal's
+    catch-all one, whose 404 is an HTML page: answer every such path in JSON too."""
+    if not request.path.startswith(bp.url_prefix + "/"):
+        return None
+    error = request.routing_exception
+    if isinstance(error, HTTPException) and error.code in MESSAGES:
+        return _json_error(error)
+    if error is None and not (request.endpoint or "").startswith(bp.name + "."):
+        return _json_error(NotFound())
+    return None
 
 
 def _signed_in_user():

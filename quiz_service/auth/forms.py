@@ -84,3 +84,13 @@ class NewPasswordForm(FlaskForm):
             ),
         ],
     )
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current_password = PasswordField(
+        "Huidig wachtwoord",
+        validators=[
+            DataRequired(message="Vul uw huidige wachtwoord in."),
+            Length(max=1024, message="Dit wachtwoord is te lang."),
+        ],
+    )

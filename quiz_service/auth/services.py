@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import UTC, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -34,7 +35,11 @@ def has_usable_password(password_hash: str) -> bool:
 
 
 def authenticate(session: Session, email: str, password: str) -> Gebruiker | None:
-    """The active user with this e-mail and password, or None. Commits a rehash if one is due."""
+    """The active user with this e-mail and password, or None.
+
+    Commits the moment of this login (for the retention of unused accounts) and a rehash if
+    one is due.
+    """
     user = session.scalar(
         select(Gebruiker).where(
             Gebruiker.email == normalise_email(email), Gebruiker.deleted_at.is_(None)
@@ -46,10 +51,20 @@ def authenticate(session: Session, email: str, password: str) -> Gebruiker | Non
         return None
     if not verify_password(user.password_hash, password):
         return None
+    values: dict[str, object] = {"laatst_ingelogd_at": datetime.now(UTC)}
     if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-        session.commit()
-    return user
+        values["password_hash"] = hash_password(password)
+    # The read transaction ends first, so the write starts its own (see quizzes.py).
+    user_id = user.id
+    session.rollback()
+    session.execute(
+        update(Gebruiker)
+        .where(Gebruiker.id == user_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    return session.get(Gebruiker, user_id)
 
 
 def load_session_user(session: Session, user_id: object, epoch: object) -> Gebruiker | None:
@@ -82,6 +97,36 @@ def end_all_sessions(session: Session, user_id: int) -> None:
     """Invalidate every session cookie of this user (logout, password change). Commits."""
     bump_session_epoch(session, user_id)
     session.commit()
+
+
+WRONG_CURRENT_PASSWORD = "Uw huidige wachtwoord klopt niet. Er is niets veranderd."
+
+
+def change_password(session: Session, user_id: int, current: str, new: str) -> int:
+    """Set a new password after checking the current one; returns the new session epoch.
+
+    Every other session of this user ends (the epoch goes up); the caller keeps its own by
+    storing the returned epoch. Raises AccountError (Dutch, nothing changed). Commits.
+    """
+    user = session.get(Gebruiker, user_id)
+    if user is None or user.deleted_at is not None:
+        raise AccountError("Dit account bestaat niet meer.")
+    if not verify_password(user.password_hash, current):
+        raise AccountError(WRONG_CURRENT_PASSWORD)
+    problem = password_problem(new, user.email)
+    if problem:
+        raise AccountError(problem)
+    new_hash = hash_password(new)
+    session.rollback()  # the write below starts its own transaction (see quizzes.py)
+    session.execute(
+        update(Gebruiker)
+        .where(Gebruiker.id == user_id)
+        .values(password_hash=new_hash)
+        .execution_options(synchronize_session=False)
+    )
+    bump_session_epoch(session, user_id)
+    session.commit()
+    return session.scalar(select(Gebruiker.session_epoch).where(Gebruiker.id == user_id))
 
 
 # --- Registration and joining an organisation ---

@@ -33,6 +33,7 @@ from ..accounts import AccountError
 from ..models import ROLES, Gebruiker, normalise_email
 from . import reset, services
 from .forms import (
+    ChangePasswordForm,
     ForgotPasswordForm,
     JoinForm,
     LoginForm,
@@ -335,6 +336,44 @@ def reset_password(token: str):
     g.current_user = None
     flash("Uw nieuwe wachtwoord is opgeslagen. Log nu in met uw nieuwe wachtwoord.")
     return redirect(url_for("auth.login"), 303)
+
+
+# --- Changing the password while logged in ---
+
+
+@bp.route("/wachtwoord-wijzigen", methods=["GET", "POST"])
+@login_required()
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_EMAIL"],
+    key_func=lambda: f"gebruiker:{session.get('uid')}",
+    methods=["POST"],
+    deduct_when=_not_reset,
+    scope="change-password",
+)
+def change_password():
+    # Counted like failed logins: the form also tells whether a guessed password is right.
+    form = ChangePasswordForm()
+    if request.method == "GET":
+        return render_template("auth/wachtwoord_wijzigen.html", form=form)
+    if not form.validate():
+        return render_template("auth/wachtwoord_wijzigen.html", form=form), 400
+    user = current_user()
+    try:
+        epoch = services.change_password(
+            db.session(), user.id, form.current_password.data, form.password.data
+        )
+    except AccountError as error:
+        field = (
+            form.current_password
+            if str(error) == services.WRONG_CURRENT_PASSWORD
+            else form.password
+        )
+        field.errors = [*field.errors, str(error)]
+        return render_template("auth/wachtwoord_wijzigen.html", form=form), 400
+    # This browser stays logged in; every other session has ended.
+    session["epoch"] = epoch
+    flash("Uw nieuwe wachtwoord is opgeslagen. Op andere apparaten bent u nu uitgelogd.")
+    return redirect(url_for("gegevens.mine"), 303)
 
 
 # --- Error pages in Dutch ---

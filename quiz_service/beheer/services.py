@@ -17,7 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .. import mail
+from .. import audit, mail
 from ..auth import reset
 from ..auth.services import has_usable_password, new_invite_code, unusable_password
 from ..models import Gebruiker, Organisatie, Team, normalise_email
@@ -90,8 +90,8 @@ def _organisation_name_taken(session: Session, naam: str) -> bool:
 ORGANISATION_EXISTS = "Er is al een organisatie met deze naam. Kies een andere naam."
 
 
-def create_organisation(session: Session, naam: str) -> Organisatie:
-    """A new organisation with a fresh invite code. Commits."""
+def create_organisation(session: Session, naam: str, *, actor: Gebruiker | None) -> Organisatie:
+    """A new organisation with a fresh invite code, logged as `actor`'s action. Commits."""
     naam = _clean_name(naam, "de organisatie")
     taken = _organisation_name_taken(session, naam)
     session.rollback()  # the write below starts its own transaction (module notes)
@@ -100,6 +100,7 @@ def create_organisation(session: Session, naam: str) -> Organisatie:
     organisatie = Organisatie(naam=naam, invite_code=new_invite_code())
     session.add(organisatie)
     try:
+        audit.record(session, actor, "organisatie_toegevoegd", organisatie, {"naam": naam})
         session.commit()
     except IntegrityError:
         # Added by someone else at the same moment (a code clash is too unlikely to handle).
@@ -115,7 +116,7 @@ def get_organisation(session: Session, organisatie_id: int) -> Organisatie:
     return organisatie
 
 
-def renew_invite_code(session: Session, organisatie_id: int) -> str:
+def renew_invite_code(session: Session, organisatie_id: int, *, actor: Gebruiker | None) -> str:
     """Give the organisation a new invite code; the old one stops working. Commits."""
     code = new_invite_code()
     session.rollback()  # the request's reads so far (the signed-in user) end here (module notes)
@@ -128,6 +129,8 @@ def renew_invite_code(session: Session, organisatie_id: int) -> str:
     if result.rowcount != 1:
         session.rollback()
         raise NotFound(organisatie_id)
+    # Not the code itself: the log is read by more people than may use it.
+    audit.record(session, actor, "uitnodigingscode_vernieuwd", ("organisatie", organisatie_id))
     session.commit()
     return code
 
@@ -154,7 +157,7 @@ def teams(session: Session, organisatie_id: int) -> list[tuple[Team, int]]:
 TEAM_EXISTS = "Deze organisatie heeft al een team met deze naam. Kies een andere naam."
 
 
-def add_team(session: Session, organisatie_id: int, naam: str) -> Team:
+def add_team(session: Session, organisatie_id: int, naam: str, *, actor: Gebruiker | None) -> Team:
     """A new team in the organisation; names are unique per organisation, in any case. Commits."""
     naam = _clean_name(naam, "het team")
     if session.get(Organisatie, organisatie_id) is None:
@@ -171,6 +174,13 @@ def add_team(session: Session, organisatie_id: int, naam: str) -> Team:
     team = Team(organisatie_id=organisatie_id, naam=naam)
     session.add(team)
     try:
+        audit.record(
+            session,
+            actor,
+            "team_toegevoegd",
+            team,
+            {"naam": naam, "organisatie_id": organisatie_id},
+        )
         session.commit()
     except IntegrityError:
         session.rollback()
@@ -477,6 +487,8 @@ def import_staff(
     link_for: reset.LinkFor,
     invite_valid_for: timedelta,
     invite_text: Callable[[str, str, str], str],
+    *,
+    actor: Gebruiker | None,
 ) -> ImportResult:
     """Import staff from a CSV file into the organisation, all rows or none. Commits.
 
@@ -601,12 +613,32 @@ def import_staff(
                 if changed.rowcount != 1:
                     raise _Raced
                 result.bijgewerkt += 1
+                if found.role != line.rol:
+                    audit.record(
+                        session,
+                        actor,
+                        "rol_gewijzigd",
+                        ("gebruiker", found.id),
+                        {"van": found.role, "naar": line.rol, "organisatie_id": organisatie_id},
+                    )
         session.flush()
         for line, user in invites:
             token = reset.add_token(session, user.id, invite_valid_for)
             text = invite_text(line.naam, line.email, link_for(token))
             mail.queue(session, line.email, INVITE_SUBJECT, text)
         result.nieuw = len(invites)
+        audit.record(
+            session,
+            actor,
+            "medewerkers_geimporteerd",
+            organisatie,
+            {
+                "nieuw": result.nieuw,
+                "bijgewerkt": result.bijgewerkt,
+                "ongewijzigd": result.ongewijzigd,
+                "teams_aangemaakt": len(result.teams_aangemaakt),
+            },
+        )
         session.commit()
     except (IntegrityError, _Raced):
         # Someone changed the same accounts at the same moment: nothing of this import stays.

@@ -19,9 +19,10 @@ from flask import (
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .. import db
+from .. import audit, db
 from ..auth.views import current_user, external_url, login_required, reset_link
 from ..forms import ActionForm
+from ..localtime import AMSTERDAM
 from . import services
 from .forms import ImportForm, OrganisationForm, TeamForm
 
@@ -48,6 +49,28 @@ def _organisation_or_404(organisatie_id: int):
         abort(404)
 
 
+# --- The audit log ---
+
+
+@bp.route("/logboek")
+@login_required("beheerder")
+def audit_log():
+    rows = [
+        {
+            "op": line.at.astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M"),
+            "wie": naam or "(account verwijderd)",
+            "rol": line.actor_rol,
+            "actie": audit.LABELS.get(line.actie, line.actie),
+            "object": f"{line.object_soort} {line.object_id or ''}".strip(),
+        }
+        for line, naam in audit.recent(db.session(), AUDIT_SHOWN)
+    ]
+    return render_template("beheer/logboek.html", rows=rows, shown=AUDIT_SHOWN)
+
+
+AUDIT_SHOWN = 200
+
+
 # --- Organisations ---
 
 
@@ -71,7 +94,9 @@ def create_organisation():
     if not form.validate():
         return _overview(form, 400)
     try:
-        organisatie = services.create_organisation(db.session(), form.naam.data)
+        organisatie = services.create_organisation(
+            db.session(), form.naam.data, actor=current_user()
+        )
     except services.Conflict as error:
         form.naam.errors = [*form.naam.errors, str(error)]
         return _overview(form, 409)
@@ -118,7 +143,7 @@ def renew_code(organisatie_id: int):
     if not ActionForm().validate():
         abort(400)
     try:
-        code = services.renew_invite_code(db.session(), organisatie_id)
+        code = services.renew_invite_code(db.session(), organisatie_id, actor=current_user())
     except services.NotFound:
         abort(404)
     flash(f"De nieuwe code is {code}. De oude code werkt niet meer.")
@@ -133,7 +158,9 @@ def add_team(organisatie_id: int):
     if not form.validate():
         return _organisation_page(organisatie_id, team_form=form, status=400)
     try:
-        team = services.add_team(db.session(), organisatie_id, form.team_naam.data)
+        team = services.add_team(
+            db.session(), organisatie_id, form.team_naam.data, actor=current_user()
+        )
     except services.NotFound:
         abort(404)
     except services.Conflict as error:
@@ -223,6 +250,7 @@ def import_staff(organisatie_id: int):
             reset_link,
             timedelta(days=days),
             invite_text(organisatie.naam, days),
+            actor=current_user(),
         )
     except services.NotFound:
         abort(404)

@@ -23,6 +23,7 @@ from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from .. import audit
 from ..errors import InvalidInput, NotAllowed, NotFound
 from ..localtime import AMSTERDAM
 from ..models import ACTIVE_SIGNUP_STATES, Aanmelding, Bijeenkomst, Gebruiker
@@ -359,6 +360,8 @@ def cancel(
     meeting = session.get(Bijeenkomst, meeting_id, populate_existing=True)
     for signup in _active(session, meeting_id, ("bevestigd", "wachtlijst")):
         mails.meeting_cancelled(session, meeting, signup, links)
+    # No names or numbers of the people signed up: who goes to which meeting is health data.
+    audit.record(session, user, "bijeenkomst_geannuleerd", meeting)
     session.commit()
     return meeting
 

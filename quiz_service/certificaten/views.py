@@ -88,7 +88,7 @@ def revoke(code: str):
             ),
             400,
         )
-    certificates.revoke(db.session(), certificate.id, form.reden.data.strip())
+    certificates.revoke(db.session(), certificate.id, form.reden.data.strip(), actor=current_user())
     flash("Het certificaat is ingetrokken.")
     return redirect(url_for("certificaten.show", code=certificate.code), 303)
 

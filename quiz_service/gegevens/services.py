@@ -2,15 +2,17 @@
 
 Deleting an account removes the person: their account row, lessons read, certificates,
 reset links, sign-ups for meetings and mail to their address. Their quiz attempts stay, without a person attached
-(the foreign key sets NULL), so counts such as "how often was this quiz passed" stay right.
+(the foreign key sets NULL), so counts such as "how often was this quiz passed" stay right;
+so do the assignments they made as teamleider and the audit lines of their beheer actions
+(each keeps only the role, not the person).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..api import serialize
@@ -19,16 +21,39 @@ from ..bijeenkomsten import signups
 from ..bijeenkomsten.mails import Links
 from ..models import (
     Aanmelding,
+    AuditRegel,
     Bijeenkomst,
     Certificaat,
     Gebruiker,
     LesGelezen,
     Mail,
     Poging,
+    Team,
+    Toewijzing,
     WachtwoordReset,
 )
 
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2
+
+# Every table that holds something about a person (a foreign key to gebruiker, or an e-mail
+# address), with where it is in the export or why it is not. tests/test_privacy_data.py fails
+# when a table with such a column is missing here (Moodle's privacy registry, in small).
+PERSONAL_DATA = {
+    "gebruiker": "account",
+    "les_gelezen": "gelezen_lessen",
+    "poging": "pogingen",
+    "certificaat": "certificaten",
+    "wachtwoord_reset": "wachtwoord_herstellen",
+    "aanmelding": "aanmeldingen",
+    "mail": "e-mails",
+    "toewijzing": "toewijzingen_gedaan",
+    "audit_regel": "beheeracties",
+}
+
+# A mantelzorger account that nobody logged in to for this long is deleted by
+# `quiz-service opruimen-accounts` (24 months, as the privacy page proposes). Staff accounts
+# are left to their organisation's beheerder: they end with the job, not with disuse.
+STALE_AFTER_DAYS = 730
 
 
 def export(session: Session, user_id: int) -> dict[str, Any]:
@@ -51,6 +76,15 @@ def export(session: Session, user_id: int) -> dict[str, Any]:
         .order_by(WachtwoordReset.id)
     )
     mails = session.scalars(select(Mail).where(Mail.aan == user.email).order_by(Mail.id))
+    assignments = session.execute(
+        select(Toewijzing, Team.naam)
+        .join(Team)
+        .where(Toewijzing.toegewezen_door_id == user_id)
+        .order_by(Toewijzing.id)
+    ).all()
+    actions = session.scalars(
+        select(AuditRegel).where(AuditRegel.actor_id == user_id).order_by(AuditRegel.id)
+    )
     meetings = session.execute(
         select(Aanmelding, Bijeenkomst)
         .join(Bijeenkomst)
@@ -66,6 +100,7 @@ def export(session: Session, user_id: int) -> dict[str, Any]:
             "naam": user.display_name,
             "rol": user.role,
             "aangemaakt_op": when(user.created_at),
+            "laatst_ingelogd_op": when(user.laatst_ingelogd_at),
             "organisatie": user.organisatie.naam if user.organisatie else None,
             "team": user.team.naam if user.team else None,
         },
@@ -120,6 +155,25 @@ def export(session: Session, user_id: int) -> dict[str, Any]:
             }
             for m in mails
         ],
+        # What this person did as teamleider or beheerder: their own actions, so theirs to see.
+        "toewijzingen_gedaan": [
+            {
+                "team": team_naam,
+                "cursus": t.cursus,
+                "deadline": t.deadline.isoformat() if t.deadline else None,
+                "toegewezen_op": when(t.created_at),
+            }
+            for t, team_naam in assignments
+        ],
+        "beheeracties": [
+            {
+                "actie": a.actie,
+                "object": a.object_soort,
+                "object_id": a.object_id,
+                "op": when(a.at),
+            }
+            for a in actions
+        ],
     }
 
 
@@ -144,3 +198,24 @@ def delete_account(session: Session, user_id: int, links: Links, now: datetime) 
     deleted = session.execute(delete(Gebruiker).where(Gebruiker.id == user_id)).rowcount
     session.commit()
     return deleted == 1
+
+
+def delete_stale_accounts(
+    session: Session, links: Links, now: datetime, days: int = STALE_AFTER_DAYS
+) -> int:
+    """Delete every mantelzorger account not logged in to for `days` days; how many. Commits.
+
+    An account that never logged in counts from its creation. Each goes as if its owner
+    deleted it (`delete_account`), so their places at meetings pass to the waitlist.
+    """
+    cutoff = now - timedelta(days=days)
+    last_seen = func.coalesce(Gebruiker.laatst_ingelogd_at, Gebruiker.created_at)
+    stale = session.scalars(
+        select(Gebruiker.id).where(
+            Gebruiker.role == "mantelzorger",
+            Gebruiker.deleted_at.is_(None),
+            last_seen < cutoff,
+        )
+    ).all()
+    session.rollback()
+    return sum(delete_account(session, user_id, links, now) for user_id in stale)

@@ -9,47 +9,10 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.axe import serious_violations
+from tests.e2e.focus import invisible, walk
 from tests.e2e.pages import ARTICLE, HOME
 
 MAX_TABS = 60
-
-# Where focus is now, and whether a sighted keyboard user can see it. Waits for running
-# transitions first (a drawer that slides in on focus), then measures the final position.
-FOCUS_STATE = """async () => {
-  const describe = (node) => {
-    const cls = typeof node.className === 'string' ? node.className.trim() : '';
-    return node.tagName.toLowerCase() + (node.id ? '#' + node.id : '')
-      + (cls ? '.' + cls.split(/\\s+/).join('.') : '');
-  };
-  // Let the theme's script react to the focus change, then let its transitions finish.
-  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
-  await Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null)));
-  const el = document.activeElement;
-  if (!el || el === document.body) return null;
-  const box = el.getBoundingClientRect();
-  let opacity = 1;
-  for (let node = el; node instanceof Element; node = node.parentElement) {
-    opacity *= Number(getComputedStyle(node).opacity);
-  }
-  // The topmost element in the middle of each on-screen piece (a wrapped link has one per
-  // line): at least one must be the focused element itself, not something drawn over it.
-  const topmost = [...el.getClientRects()].map((r) => document.elementFromPoint(
-    (Math.max(r.left, 0) + Math.min(r.right, window.innerWidth)) / 2,
-    (Math.max(r.top, 0) + Math.min(r.bottom, window.innerHeight)) / 2,
-  ));
-  const top = topmost.find((node) => node && el.contains(node)) || topmost.find(Boolean) || null;
-  return {
-    element: describe(el),
-    text: (el.innerText || el.getAttribute('aria-label') || '').trim().slice(0, 40),
-    width: box.width,
-    height: box.height,
-    inViewport: box.bottom > 0 && box.right > 0
-      && box.top < window.innerHeight && box.left < window.innerWidth,
-    visibility: getComputedStyle(el).visibility,
-    opacity: opacity,
-    coveredBy: top === null ? 'nothing on screen' : el.contains(top) ? null : describe(top),
-  };
-}"""
 
 
 @pytest.mark.parametrize("width", [375, 1280])
@@ -66,29 +29,12 @@ def test_no_serious_axe_violations(new_page, path, width):
 def test_keyboard_walk_keeps_focus_visible(new_page, path, width):
     page = new_page(width)
     page.goto(path)
-    stops = []
-    for _ in range(MAX_TABS):
-        page.keyboard.press("Tab")
-        state = page.evaluate(FOCUS_STATE)
-        if state is None:  # focus went back to the page: the walk is complete
-            break
-        stops.append(state)
+    stops, _came_round = walk(page, MAX_TABS)
 
     assert stops, "Tab brengt de focus nergens heen"
     assert "md-skip" in stops[0]["element"], f"eerste tabstop is niet de skiplink: {stops[0]}"
-    invisible = [
-        (number, stop)
-        for number, stop in enumerate(stops, start=1)
-        if stop["width"] <= 0
-        or stop["height"] <= 0
-        or not stop["inViewport"]
-        or stop["visibility"] == "hidden"
-        or stop["opacity"] == 0
-        or stop["coveredBy"] is not None
-    ]
-    assert not invisible, f"onzichtbare tabstops op {path} bij {width} px:\n" + "\n".join(
-        f"{number}. {stop}" for number, stop in invisible
-    )
+    hidden = invisible(stops)
+    assert not hidden, f"onzichtbare tabstops op {path} bij {width} px:\n" + "\n".join(hidden)
 
 
 @pytest.mark.parametrize("path", [HOME, ARTICLE])
