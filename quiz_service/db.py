@@ -152,8 +152,9 @@ def session() -> Session:
 
 
 class DatabaseId(IntegerConverter):
-    """`<int:…>` in every route: at most what a 64-bit id column holds, so a huge number in a URL
-    is a 404 instead of an OverflowError in the database driver (found by fuzzing)."""
+    """`<int:…>` in every route: at most what an id column holds (INTEGER, 32 bits on
+    PostgreSQL), so a huge number in a URL is a 404 instead of an error from the database
+    driver (found by fuzzing: OverflowError on SQLite, 'integer out of range' on PostgreSQL)."""
 
-    def __init__(self, map, fixed_digits=0, min=None, max=2**63 - 1, signed=False):
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
         super().__init__(map, fixed_digits, min, max, signed)
