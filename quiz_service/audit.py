@@ -18,19 +18,9 @@ from sqlalchemy.orm import Session
 from .db import Base
 from .models import AuditRegel, Gebruiker
 
-# The actions that are logged; a typo in a call site fails at once instead of writing a
-# line nobody searches for.
-ACTIONS = (
-    "organisatie_toegevoegd",
-    "uitnodigingscode_vernieuwd",
-    "team_toegevoegd",
-    "medewerkers_geimporteerd",
-    "rol_gewijzigd",
-    "certificaat_ingetrokken",
-    "bijeenkomst_geannuleerd",
-)
-
-# How the log page names each action.
+# The actions that are logged, and how the log page names each one. `record` refuses any
+# other action, so a typo in a call site fails at once instead of writing a line nobody
+# searches for.
 LABELS = {
     "organisatie_toegevoegd": "Organisatie toegevoegd",
     "uitnodigingscode_vernieuwd": "Nieuwe code voor aansluiten",
@@ -40,6 +30,8 @@ LABELS = {
     "certificaat_ingetrokken": "Certificaat ingetrokken",
     "bijeenkomst_geannuleerd": "Bijeenkomst geannuleerd",
 }
+
+ACTIONS = tuple(LABELS)
 
 # Written as the actor's role when nobody was signed in (the command line).
 COMMAND_LINE = "opdrachtregel"

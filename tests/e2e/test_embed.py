@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,7 +20,8 @@ from sociale_kaart.embed import snippet
 from sociale_kaart.loader import load_kaart
 from tests.conftest import SITE_URL
 from tests.e2e.axe import serious_violations
-from tests.e2e.conftest import running, serving_site
+from tests.e2e.conftest import serving_site
+from tests.e2e.journeys import serving_page
 from tests.test_sociale_kaart_pages import ENTRIES, build_fictional_site
 
 LELYSTAD = "GM0995"
@@ -58,24 +58,9 @@ def host_server(kaart_server: str, kaart) -> Iterator[str]:
         "<h1>Mantelzorg in Lelystad</h1><p>Hulp in de buurt:</p>"
         f"{snippet(kaart, kaart_server + '/', LELYSTAD)}"
         "<p>Tekst onder het blok.</p></main></body></html>"
-    ).encode()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            if self.path != "/":
-                self.send_error(404)
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(page)))
-            self.end_headers()
-            self.wfile.write(page)
-
-        def log_message(self, *args):
-            pass
-
-    with running(ThreadingHTTPServer(("127.0.0.1", 0), Handler), "host-server") as url:
-        yield url + "/"
+    )
+    with serving_page(page, "host-server") as url:
+        yield url
 
 
 class Watched:
