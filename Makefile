@@ -6,7 +6,7 @@ PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system-deps check build run serve lint format test test-unit test-e2e test-db-postgres audit db bench bench-kaart bench-search te-controleren clean
+.PHONY: help setup system-deps check build run serve lint format test test-unit test-e2e test-db-postgres audit db bench bench-kaart bench-search te-controleren voorbeeld clean
 
 help: ## Toon alle taken
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -31,6 +31,9 @@ te-controleren: setup ## Toon organisaties op de sociale kaart die nagekeken moe
 build: setup ## Controleer en bouw de site in site/
 	$(BIN)/site-builder build
 
+voorbeeld: setup ## Na een wijziging: bouw alleen de veranderde pagina's opnieuw (snel; zo nodig alles)
+	$(BIN)/site-builder voorbeeld
+
 # MZA_HTTPS=0: the local server speaks plain http, so the session cookie must not be 'Secure'.
 run: build db ## Bouw alles en start portal en dienst op http://127.0.0.1:8000
 	MZA_HTTPS=0 $(BIN)/quiz-service serve
@@ -42,9 +45,10 @@ db: setup ## Maak of werk de database bij en laad de verzonnen demogegevens
 	$(BIN)/quiz-service init-db
 	$(BIN)/quiz-service demo-data
 
-lint: setup ## ruff: lint en opmaak controleren
+lint: setup ## ruff: lint en opmaak; bandit: bekende onveilige patronen in de code
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -c pyproject.toml -r quiz_service site_builder sociale_kaart scripts
 
 format: setup ## ruff: code opmaken
 	$(BIN)/ruff check --fix .
@@ -65,8 +69,8 @@ test-db-postgres: setup ## De databasetests nog eens op PostgreSQL (installeert 
 audit: setup ## Zoek bekende kwetsbaarheden in de geïnstalleerde pakketten (pip-audit)
 	$(BIN)/python scripts/audit-dependencies.py
 
-bench: setup ## Meet de bouwtijd voor de echte inhoud en 1.000 verzonnen artikelen
-	$(BIN)/python -m benchmarks.build_time
+bench: setup system-deps ## Meet alles (bouwen, zoeken, paginagewicht, dienst onder last) tegen de budgetten; schrijft benchmarks/RESULTATEN.md
+	$(BIN)/python -m benchmarks
 
 bench-kaart: setup system-deps ## Meet bouwtijd, sitegrootte en downloadbytes met 5.000 verzonnen organisaties
 	$(BIN)/python -m benchmarks.sociale_kaart

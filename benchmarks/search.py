@@ -1,10 +1,12 @@
-"""`make bench-search`: the portal's search with 1,000 fictional articles and 10,000 fictional
-organisations.
+"""`make bench-search`, and the section "zoeken" of `make bench`: the portal's search with
+1,000 fictional articles and 10,000 fictional organisations.
 
 In one run: index build time and size, query latency (warm searcher, snippets included), the
+first query of each question after the index was opened and warmed as the service does, the
 gzipped bytes of one results page, and — for comparison — the size of mkdocs-material's own
-search index (search_index.json) for the same 1,000 articles. Prints a Dutch table and writes
-build/bench-search.json. Downloads nothing. Run on an otherwise idle machine.
+search index (search_index.json) for the same 1,000 articles. `run(work)` returns the figures
+(benchmarks.report); run as a script it prints a Dutch table and writes build/bench-search.json.
+Downloads nothing. Run on an otherwise idle machine: latencies on a busy one are higher.
 
 The fictional kaart generator makes organisations with 1–3 services each; search_docs turns each
 organisation (with its services) into one search document, so 10,000 organisations give
@@ -13,6 +15,7 @@ organisation (with its services) into one search document, so 10,000 organisatio
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import gzip
 import html
@@ -28,6 +31,7 @@ import time
 from pathlib import Path
 
 from benchmarks import fictional_content, fictional_kaart
+from benchmarks.report import Figure
 from site_builder import search, search_docs
 from site_builder.pages import load_pages
 from site_builder.problems import Problems
@@ -43,12 +47,23 @@ ROUNDS = 20
 # new round starts (but at least MIN_ROUNDS are done). The table says when that happened.
 LATENCY_BUDGET_S = 90.0
 MIN_ROUNDS = 3
-# "First time" latency: a fresh Search per query, opened with words none of QUERIES uses.
+# "First time" latency: each query once on an index just opened and warmed, as the service has
+# it after its start. Compared with how it was before warming: a fresh unwarmed Search per
+# query, opened with words none of QUERIES uses.
 COLD_ROUNDS = 3
 OPENING_QUERY = "koffie wandeling"
-P95_BUDGET_MS = 25.0
-PAGE_BUDGET_KB = 30.0
+WARM_OPENS = 3  # times the index is opened and warmed, for the warm-up time
+# Budgets: just above what a shared 2-core machine reached in two runs (p50 3.6–3.7 ms, p95
+# 8.2–8.4 ms, first query p95 11.2–14.5 ms, warming 0.94–1.15 s, results page 1.6 KB), so a
+# slower change shows up. The issue's own target for the first query was 25 ms.
+P50_BUDGET_MS = 5.0
+P95_BUDGET_MS = 10.0
+FIRST_P95_BUDGET_MS = 18.0
+WARM_UP_BUDGET_S = 2.0
+PAGE_BUDGET_KB = 5.0
 BYTES_QUERY = "respijtzorg dronten"
+SECTION = "zoeken"
+COMMAND = "make bench-search"
 
 QUERIES = [
     "mantelzorg",
@@ -176,19 +191,42 @@ def _summary(times: dict[str, list[float]]) -> dict:
     }
 
 
-def _timed(searcher: search.Search, text: str) -> tuple[float, int]:
-    """Seconds for one search including the first page's snippets, and the snippets' length."""
+def _timed(searcher: search.Search, text: str) -> tuple[float, int, float]:
+    """Seconds for one search including the first page's snippets, the snippets' length, and
+    the CPU seconds of this thread (less disturbed by other work on the machine)."""
+    cpu = time.thread_time()
     started = time.perf_counter()
     results = searcher.search(text)
     chars = sum(len(hit.snippet) for hit in results.hits)
-    return time.perf_counter() - started, chars
+    return time.perf_counter() - started, chars, time.thread_time() - cpu
+
+
+_CACHES = ("terms", "concepts", "corrections")
+
+
+def _snapshot(engine) -> dict:
+    """The engine's caches as warming left them (their values are never changed afterwards)."""
+    return {
+        name: (list(getattr(engine, name).items.items()), getattr(engine, name).size)
+        for name in _CACHES
+    }
+
+
+def _restore(engine, snapshot: dict) -> None:
+    """Back to the just-warmed state, so each query finds only what warming put there and
+    nothing an earlier query did: opening and warming a fresh index for each of the 123
+    queries would take minutes."""
+    for name, (items, size) in snapshot.items():
+        cache = getattr(engine, name)
+        cache.items, cache.size = collections.OrderedDict(items), size
 
 
 def latency(portal_dir: Path) -> dict:
     """Warm: one long-lived Search, each query repeated (what search caches, it reuses).
-    First time: per query a fresh Search, the index already opened by a query of other words,
-    so the query's own terms are not in any cache yet."""
-    searcher = search.Search(portal_dir)
+    First time: each query once on an index opened and warmed as the service does at start.
+    Unwarmed (how it was): per query a fresh Search without warming, the index already opened
+    by a query of other words, so the query's own terms are not in any cache yet."""
+    searcher = search.Search(portal_dir, warm=True)
     try:
         summary = {}
         for text in QUERIES:  # warm-up: opens the index, fills the caches
@@ -207,28 +245,53 @@ def latency(portal_dir: Path) -> dict:
         ):
             rounds += 1
             for text in QUERIES:
-                seconds, chars = _timed(searcher, text)
+                seconds, chars, _cpu = _timed(searcher, text)
                 warm[text].append(seconds)
                 assert chars == summary[text]["snippet_chars"], text
     finally:
         searcher.close()
+
+    opens = []
+    for _open in range(WARM_OPENS):
+        fresh = search.Search(portal_dir, warm=True)
+        started = time.perf_counter()
+        fresh.open()
+        opens.append(time.perf_counter() - started)
+        if _open < WARM_OPENS - 1:
+            fresh.close()
+    engine = fresh.indexes[0].engine
+    snapshot = _snapshot(engine)
+    first: dict[str, list[float]] = {text: [] for text in QUERIES}
+    first_cpu: list[float] = []
+    try:
+        for _round in range(COLD_ROUNDS):
+            for text in QUERIES:
+                _restore(engine, snapshot)
+                seconds, chars, cpu = _timed(fresh, text)
+                assert chars == summary[text]["snippet_chars"], text
+                first[text].append(seconds)
+                first_cpu.append(cpu)
+    finally:
+        fresh.close()
+
     cold: dict[str, list[float]] = {text: [] for text in QUERIES}
     for _round in range(COLD_ROUNDS):
         for text in QUERIES:
-            fresh = search.Search(portal_dir)
+            unwarmed = search.Search(portal_dir)
             try:
-                fresh.search(OPENING_QUERY)
-                cold[text].append(_timed(fresh, text)[0])
+                unwarmed.search(OPENING_QUERY)
+                cold[text].append(_timed(unwarmed, text)[0])
             finally:
-                fresh.close()
+                unwarmed.close()
     per_query = {
         text: {
             **summary[text],
             "p50_ms": _ms(statistics.median(values)),
             "p95_ms": _ms(_percentile(values, 0.95)),
             "max_ms": _ms(max(values)),
-            "first_time_p50_ms": _ms(statistics.median(cold[text])),
-            "first_time_max_ms": _ms(max(cold[text])),
+            "first_time_p50_ms": _ms(statistics.median(first[text])),
+            "first_time_max_ms": _ms(max(first[text])),
+            "unwarmed_p50_ms": _ms(statistics.median(cold[text])),
         }
         for text, values in warm.items()
     }
@@ -238,68 +301,52 @@ def latency(portal_dir: Path) -> dict:
         "rounds_wanted": ROUNDS,
         "stopped_early": rounds < ROUNDS,
         **_summary(warm),
-        "first_time": {"rounds": COLD_ROUNDS, "opening_query": OPENING_QUERY, **_summary(cold)},
+        "warm_up": {
+            "opens": WARM_OPENS,
+            "median_s": round(statistics.median(opens), 2),
+            "max_s": round(max(opens), 2),
+            "cached_entries": sum(len(items) for items, _size in snapshot.values()),
+        },
+        "first_time": {
+            "rounds": COLD_ROUNDS,
+            **_summary(first),
+            "cpu_p95_ms": _ms(_percentile(first_cpu, 0.95)),
+        },
+        "unwarmed": {"rounds": COLD_ROUNDS, "opening_query": OPENING_QUERY, **_summary(cold)},
         "per_query": per_query,
     }
 
 
 # --- 4. Bytes of one results page ---
 
-_FALLBACK_PAGE = """<!doctype html>
-<html lang="nl">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Zoeken: {query} – Mantelzorgacademie Flevoland</title></head>
-<body><main><h1>Zoekresultaten voor ‘{query}’</h1><p>{total} resultaten</p>
-<ol>
-{hits}
-</ol></main></body></html>
-"""
-
-
-def _fallback_page(portal_dir: Path, text: str) -> bytes:
-    searcher = search.Search(portal_dir)
-    try:
-        results = searcher.search(text)
-    finally:
-        searcher.close()
-    hits = "\n".join(
-        f'<li><h2><a href="{html.escape(hit.url)}">{html.escape(hit.title)}</a></h2>'
-        f"<p>{hit.snippet}</p></li>"
-        for hit in results.hits
-    )
-    page = _FALLBACK_PAGE.format(query=html.escape(text), total=results.total, hits=hits)
-    return page.encode("utf-8")
-
 
 def page_bytes(zoekindex: Path, work: Path, text: str) -> dict:
-    """The service's /zoeken page for `text`, or a minimal page of 10 hits if it has none yet."""
-    registered = "zoeken" in (ROOT / "quiz_service" / "__init__.py").read_text("utf-8")
-    status, body, note = None, None, ""
-    try:
-        from quiz_service import create_app, migrate
+    """The service's /zoeken page for `text`: its bytes, and gzipped (level 6, as a web server
+    would send it; the service itself does not compress its own pages)."""
+    from quiz_service import create_app, migrate
 
-        site = work / "site-stub"
-        site.mkdir(exist_ok=True)
-        (site / "index.html").write_text('<!doctype html><html lang="nl"><p>Portal', "utf-8")
-        url = f"sqlite:///{work / 'dienst.sqlite'}"
-        migrate.upgrade(url)
-        app = create_app(
-            {
-                "TESTING": True,
-                "DATABASE_URL": url,
-                "SITE_DIR": str(site),
-                "ZOEKINDEX_DIR": str(zoekindex),
-            }
-        )
+    site = work / "site-stub"
+    site.mkdir(exist_ok=True)
+    (site / "index.html").write_text('<!doctype html><html lang="nl"><p>Portal', "utf-8")
+    url = f"sqlite:///{work / 'dienst.sqlite'}"
+    migrate.upgrade(url)
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": url,
+            "SITE_DIR": str(site),
+            "ZOEKINDEX_DIR": str(zoekindex),
+        }
+    )
+    try:
         response = app.test_client().get("/zoeken", query_string={"q": text}, follow_redirects=True)
         status, body = response.status_code, response.get_data()
+    finally:
+        if "zoeken" in app.extensions:
+            app.extensions["zoeken"].close()
         app.extensions["db_engine"].dispose()
-    except Exception as exc:  # the service is being written; measure the fallback instead
-        note = f"{type(exc).__name__}: {exc}"
-    source = "dienst"
     if status != 200:
-        source = "noodoplossing"
-        body = _fallback_page(zoekindex / "portaal", text)
+        raise SystemExit(f"/zoeken van de dienst gaf antwoord {status}")
     # Sanity check: the page shows the hits search finds (their addresses are in it).
     searcher = search.Search(zoekindex / "portaal")
     try:
@@ -311,10 +358,6 @@ def page_bytes(zoekindex: Path, work: Path, text: str) -> dict:
         "hits": len(urls),
         "hits_on_page": sum(1 for url in urls if f'href="{html.escape(url)}"' in page),
         "query": text,
-        "source": source,
-        "zoeken_in_create_app": registered,
-        "service_status": status,
-        "service_error": note,
         "raw_bytes": len(body),
         "gzipped_bytes": len(gzip.compress(body, 6)),
     }
@@ -377,9 +420,11 @@ def mkdocs_index(content: Path, work: Path) -> dict:
 def report(row: dict) -> None:
     full, articles, lat = row["index"], row["index_articles"], row["latency"]
     page, mk = row["results_page"], row["mkdocs"]
-    first = lat["first_time"]
-    verdict = "OK" if lat["p95_ms"] <= P95_BUDGET_MS else "TE TRAAG"
-    first_verdict = "OK" if first["p95_ms"] <= P95_BUDGET_MS else "TE TRAAG"
+    first, unwarmed, warm_up = lat["first_time"], lat["unwarmed"], lat["warm_up"]
+
+    def verdict(value: float, budget: float) -> str:
+        return "OK" if value <= budget else "TE TRAAG"
+
     page_kb = page["gzipped_bytes"] / 1e3
     page_verdict = "OK" if page_kb <= PAGE_BUDGET_KB else "TE GROOT"
     _print()
@@ -405,6 +450,12 @@ def report(row: dict) -> None:
     )
     _print()
     _print(
+        f"Index openen en opwarmen (zoals de dienst bij de start doet): mediaan "
+        f"{warm_up['median_s']:.2f} s, max {warm_up['max_s']:.2f} s ({warm_up['opens']} keer; "
+        f"budget ≤ {WARM_UP_BUDGET_S:.0f} s: {verdict(warm_up['max_s'], WARM_UP_BUDGET_S)})"
+    )
+    _print()
+    _print(
         f"Zoeksnelheid: {lat['queries']} zoekvragen × {lat['rounds']} rondes = "
         f"{lat['searches']} zoekopdrachten, warme index, met fragmenten van de eerste pagina"
     )
@@ -416,48 +467,48 @@ def report(row: dict) -> None:
     _print(
         f"  p50 {lat['p50_ms']:.1f} ms   p95 {lat['p95_ms']:.1f} ms   max {lat['max_ms']:.1f} ms"
     )
-    _print(f"  budget p95 ≤ {P95_BUDGET_MS:.0f} ms: {verdict}")
     _print(
-        f"Eerste keer (elke zoekvraag in een nieuwe Search, lege cache, index al geopend; "
+        f"  budget p50 ≤ {P50_BUDGET_MS:.0f} ms: {verdict(lat['p50_ms'], P50_BUDGET_MS)}, "
+        f"p95 ≤ {P95_BUDGET_MS:.0f} ms: {verdict(lat['p95_ms'], P95_BUDGET_MS)}"
+    )
+    _print(
+        f"Eerste keer (elke zoekvraag één keer op een net geopende, opgewarmde index; "
         f"{first['rounds']} rondes = {first['searches']} zoekopdrachten):"
     )
     _print(
         f"  p50 {first['p50_ms']:.1f} ms   p95 {first['p95_ms']:.1f} ms   "
-        f"max {first['max_ms']:.1f} ms"
+        f"max {first['max_ms']:.1f} ms   (p95 processortijd {first['cpu_p95_ms']:.1f} ms)"
     )
-    _print(f"  budget p95 ≤ {P95_BUDGET_MS:.0f} ms: {first_verdict}")
+    _print(
+        f"  budget p95 ≤ {FIRST_P95_BUDGET_MS:.0f} ms: "
+        f"{verdict(first['p95_ms'], FIRST_P95_BUDGET_MS)}"
+    )
+    _print(
+        f"Ter vergelijking, zonder opwarmen (nieuwe Search per zoekvraag, index geopend met "
+        f"'{unwarmed['opening_query']}'): p50 {unwarmed['p50_ms']:.1f} ms   "
+        f"p95 {unwarmed['p95_ms']:.1f} ms   max {unwarmed['max_ms']:.1f} ms"
+    )
     _print()
     _print(
         f"{'zoekvraag (traagste eerst)':44} {'treffers':>8} {'p50 ms':>7} {'p95 ms':>7} "
-        f"{'max ms':>7} {'1e keer':>8}"
+        f"{'1e keer':>8} {'koud':>7}"
     )
     slowest = sorted(
         lat["per_query"].items(),
-        key=lambda item: (-item[1]["p50_ms"], -item[1]["first_time_p50_ms"]),
+        key=lambda item: (-item[1]["first_time_p50_ms"], -item[1]["p50_ms"]),
     )
     for text, q in slowest:
         shown = text if len(text) <= 42 else text[:41] + "…"
         extra = f"  → {q['corrected']}" if q["corrected"] else ""
         _print(
             f"{shown:44} {q['total']:8d} {q['p50_ms']:7.1f} {q['p95_ms']:7.1f} "
-            f"{q['max_ms']:7.1f} {q['first_time_p50_ms']:8.1f}{extra}"
+            f"{q['first_time_p50_ms']:8.1f} {q['unwarmed_p50_ms']:7.1f}{extra}"
         )
-    _print("  (1e keer: mediaan van de eerste keer in een nieuwe Search; → verbeterd naar)")
+    _print(
+        "  (1e keer: mediaan, opgewarmde index; koud: mediaan zonder opwarmen; → verbeterd naar)"
+    )
     _print()
-    _print(f"Eén zoekopdracht ('{page['query']}'), de resultatenpagina (alleen de HTML):")
-    if page["source"] == "dienst":
-        _print("  gemeten: /zoeken van de dienst (quiz_service)")
-    else:
-        why = (
-            f"antwoord {page['service_status']}"
-            if page["service_status"]
-            else page["service_error"] or "geen antwoord"
-        )
-        _print(
-            "  NOODOPLOSSING: /zoeken van de dienst werkt nog niet "
-            f"({why}; 'zoeken' in create_app: {'ja' if page['zoeken_in_create_app'] else 'nee'})."
-        )
-        _print("  Gemeten is een eenvoudige HTML-pagina met 10 treffers (titel, adres, fragment).")
+    _print(f"Eén zoekopdracht ('{page['query']}'), de resultatenpagina /zoeken (alleen de HTML):")
     _print(f"  {page['hits_on_page']} van de {page['hits']} treffers staan op de pagina")
     _print(
         f"  {page['raw_bytes'] / 1e3:.1f} KB, gzip {page_kb:.1f} KB; "
@@ -484,36 +535,105 @@ def report(row: dict) -> None:
     _print(f"Totale duur: {row['total_s']:.0f} s. Cijfers ook in {OUT.relative_to(ROOT)}.")
 
 
-def main() -> int:
+# --- Figures for `make bench` ---
+
+
+def _dutch(number: float) -> str:
+    """1.000 and 11,2: Dutch, as the table (benchmarks.report) writes numbers."""
+    text = f"{int(number):,}" if float(number).is_integer() else f"{number:,.1f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+_NOISE = "Gedeelde processor: op een drukke machine is de tijd hoger dan de processortijd."
+
+
+def figures(row: dict) -> list[Figure]:
+    lat, page, mk = row["latency"], row["results_page"], row["mkdocs"]
+    first, unwarmed, warm_up = lat["first_time"], lat["unwarmed"], lat["warm_up"]
+    corpus = (
+        f"{_dutch(row['articles'])} artikelen en {_dutch(row['organisations'])} organisaties "
+        "(verzonnen)"
+    )
+
+    def figure(name: str, value: float, unit: str, **extra) -> Figure:
+        return Figure(SECTION, name, value, unit, command=COMMAND, **extra)
+
+    return [
+        figure(
+            "zoekvraag p50 (warme index)",
+            lat["p50_ms"],
+            "ms",
+            budget=P50_BUDGET_MS,
+            note=f"{lat['searches']} zoekopdrachten ({lat['queries']} zoekvragen × "
+            f"{lat['rounds']} rondes) met fragmenten, {corpus}.",
+        ),
+        figure(
+            "zoekvraag p95 (warme index)",
+            lat["p95_ms"],
+            "ms",
+            budget=P95_BUDGET_MS,
+            note=_NOISE,
+        ),
+        figure(
+            "eerste zoekvraag p95 (opgewarmde index)",
+            first["p95_ms"],
+            "ms",
+            alternative="zonder opwarmen",
+            alternative_value=unwarmed["p95_ms"],
+            budget=FIRST_P95_BUDGET_MS,
+            note=f"Elke zoekvraag één keer op een net geopende index, opgewarmd zoals de dienst "
+            f"bij de start doet; p95 processortijd {_dutch(first['cpu_p95_ms'])} ms. {_NOISE}",
+        ),
+        figure(
+            "index openen en opwarmen",
+            warm_up["max_s"],
+            "s",
+            budget=WARM_UP_BUDGET_S,
+            note=f"Het langste van {warm_up['opens']} keer; de dienst doet het op de achtergrond "
+            "vanaf het eerste verzoek, en na elke nieuwe index (die wordt pas daarna gebruikt).",
+        ),
+        figure(
+            "resultatenpagina /zoeken, gzip",
+            round(page["gzipped_bytes"] / 1e3, 1),
+            "KB",
+            alternative=f"search_index.json van mkdocs-material ({mk['pages']} artikelen, gzip)",
+            alternative_value=round(mk["gzipped_bytes"] / 1e3, 1),
+            budget=PAGE_BUDGET_KB,
+            note=f"Eén zoekopdracht ('{page['query']}', {page['hits_on_page']} treffers op de "
+            "pagina), gzip niveau 6 zelf berekend. mkdocs-material stuurt zijn hele index naar "
+            "elke bezoeker die zoekt; bij ons blijft de index op de server.",
+        ),
+    ]
+
+
+def measure(work: Path) -> dict:
+    """Every measurement, in `work` (which may be removed afterwards)."""
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
-        work = Path(tmp)
-        _print(f"Verzonnen inhoud aanmaken: {ARTICLES} artikelen, {ORGANISATIONS} organisaties …")
-        step = time.perf_counter()
-        pages, kaart, content = make_corpus(work)
-        generated = time.perf_counter() - step
+    _print(f"Verzonnen inhoud aanmaken: {ARTICLES} artikelen, {ORGANISATIONS} organisaties …")
+    step = time.perf_counter()
+    pages, kaart, content = make_corpus(work)
+    generated = time.perf_counter() - step
 
-        step = time.perf_counter()
-        page_docs = [search_docs.page_doc(page) for page in pages]
-        org_docs = search_docs.organisation_docs(kaart)
-        synonyms = search_docs.synonyms(ROOT / "content")
-        docs_s = time.perf_counter() - step
+    step = time.perf_counter()
+    page_docs = [search_docs.page_doc(page) for page in pages]
+    org_docs = search_docs.organisation_docs(kaart)
+    synonyms = search_docs.synonyms(ROOT / "content")
+    docs_s = time.perf_counter() - step
 
-        _print(f"Zoekindex bouwen: {len(page_docs) + len(org_docs)} documenten …")
-        zoekindex = work / "zoekindex"
-        full = build_index(zoekindex / "portaal", page_docs + org_docs, synonyms)
-        only_articles = build_index(work / "alleen-artikelen", page_docs, synonyms)
+    _print(f"Zoekindex bouwen: {len(page_docs) + len(org_docs)} documenten …")
+    zoekindex = work / "zoekindex"
+    full = build_index(zoekindex / "portaal", page_docs + org_docs, synonyms)
+    only_articles = build_index(work / "alleen-artikelen", page_docs, synonyms)
 
-        _print(f"Zoeksnelheid meten: {len(QUERIES)} zoekvragen × {ROUNDS} rondes …")
-        lat = latency(zoekindex / "portaal")
+    _print(f"Zoeksnelheid meten: {len(QUERIES)} zoekvragen × {ROUNDS} rondes …")
+    lat = latency(zoekindex / "portaal")
 
-        _print("Resultatenpagina meten …")
-        page = page_bytes(zoekindex, work, BYTES_QUERY)
+    _print("Resultatenpagina meten …")
+    page = page_bytes(zoekindex, work, BYTES_QUERY)
 
-        _print(f"MkDocs met de search-plugin bouwen voor {ARTICLES} artikelen …")
-        mk = mkdocs_index(content, work)
-
-    row = {
+    _print(f"MkDocs met de search-plugin bouwen voor {ARTICLES} artikelen …")
+    mk = mkdocs_index(content, work)
+    return {
         "machine": platform.platform(),
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
@@ -525,17 +645,28 @@ def main() -> int:
         "index": full,
         "index_articles": only_articles,
         "latency": lat,
-        "latency_budget_ms": P95_BUDGET_MS,
-        "latency_ok": lat["p95_ms"] <= P95_BUDGET_MS,
-        "latency_first_time_ok": lat["first_time"]["p95_ms"] <= P95_BUDGET_MS,
         "results_page": page,
-        "results_page_budget_bytes": int(PAGE_BUDGET_KB * 1000),
-        "results_page_ok": page["gzipped_bytes"] <= PAGE_BUDGET_KB * 1000,
         "mkdocs": mk,
         "total_s": round(time.perf_counter() - started, 1),
     }
+
+
+def _write(row: dict) -> None:
     OUT.parent.mkdir(exist_ok=True)
     OUT.write_text(json.dumps(row, indent=2, ensure_ascii=False), "utf-8")
+
+
+def run(work: Path) -> list[Figure]:
+    """The section "zoeken" of `make bench`."""
+    row = measure(work)
+    _write(row)
+    return figures(row)
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
+        row = measure(Path(tmp))
+    _write(row)
     report(row)
     return 0
 

@@ -29,6 +29,7 @@ LABELS = {
     "rol_gewijzigd": "Rol veranderd",
     "certificaat_ingetrokken": "Certificaat ingetrokken",
     "bijeenkomst_geannuleerd": "Bijeenkomst geannuleerd",
+    "tweede_stap_gewist": "Tweede stap gewist",
 }
 
 ACTIONS = tuple(LABELS)

@@ -102,9 +102,12 @@ def _copy_checked(source_uri: str, temp: Path) -> dict[str, int]:
                 "AND name NOT LIKE 'sqlite_%' ORDER BY name"
             )
         ]
-        return {
-            name: copy.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in names
-        }
+        counts = {}
+        for name in names:
+            # The names come from sqlite_master of the copy itself, not from input.
+            query = f'SELECT count(*) FROM "{name}"'  # nosec B608
+            counts[name] = copy.execute(query).fetchone()[0]
+        return counts
 
 
 def _sqlite_backup(database: Path, target: Path) -> Result:

@@ -49,6 +49,7 @@ class QuizEntry:
     quiz: Quiz
     course: Course | None
     page_url: str  # where the learner reads about it on the portal
+    version: str  # the quiz's content hash (Quiz.version), stored with every attempt
 
 
 @dataclass
@@ -56,19 +57,33 @@ class Catalog:
     courses: dict[str, Course]
     ziektebeelden: dict[str, Quiz]
     lesson_titles: dict[str, str] = field(default_factory=dict)  # lesson page path → title
+    # Quiz.version hashes the whole quiz on every call; the catalog never changes, so once.
+    _versions: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def _version(self, key: str, quiz: Quiz) -> str:
+        found = self._versions.get(key)
+        if found is None:
+            found = self._versions[key] = quiz.version
+        return found
 
     def entry(self, key: str) -> QuizEntry | None:
         if key.startswith(COURSE_PREFIX):
             course = self.courses.get(key.removeprefix(COURSE_PREFIX))
             if course is None or course.toets is None:
                 return None
-            return QuizEntry(key, course.toets, course, f"/cursussen/{course.slug}/")
+            return QuizEntry(
+                key,
+                course.toets,
+                course,
+                f"/cursussen/{course.slug}/",
+                self._version(key, course.toets),
+            )
         if key.startswith(ZIEKTEBEELD_PREFIX):
             slug = key.removeprefix(ZIEKTEBEELD_PREFIX)
             quiz = self.ziektebeelden.get(slug)
             if quiz is None:
                 return None
-            return QuizEntry(key, quiz, None, f"/ziektebeelden/{slug}/")
+            return QuizEntry(key, quiz, None, f"/ziektebeelden/{slug}/", self._version(key, quiz))
         return None
 
     def title(self, key: str) -> str:

@@ -1,5 +1,5 @@
-"""Command line: `quiz-service serve | init-db | demo-data | create-admin | send-mail | backup |
-herstel`."""
+"""Command line: `quiz-service serve | init-db | demo-data | create-admin | tweede-stap-wissen |
+send-mail | backup | herstel`."""
 
 from __future__ import annotations
 
@@ -39,6 +39,10 @@ def _demo_data() -> int:
     print("Verzonnen demogegevens toegevoegd: " + ", ".join(result.created) + ".")
     if result.password:
         print(f"Wachtwoord van de nieuwe demo-accounts (alleen nu te zien): {result.password}")
+        print(
+            "De teamleider en de organisator stellen bij de eerste keer inloggen een tweede "
+            "stap in: een app voor inlogcodes op de telefoon."
+        )
     return 0
 
 
@@ -75,6 +79,32 @@ def _create_admin(email: str, name: str) -> int:
             print(f"Beheerder {user.email} is aangemaakt.")
     finally:
         engine.dispose()
+    return 0
+
+
+def _clear_second_step(email: str) -> int:
+    from sqlalchemy.orm import Session
+
+    from .accounts import find_by_email
+    from .auth import events, mfa
+    from .db import make_engine
+
+    engine = make_engine()
+    try:
+        with Session(engine) as session:
+            user = find_by_email(session, email)
+            user_id = user.id if user is not None and user.deleted_at is None else None
+            session.rollback()  # the write starts its own transaction (see quizzes.py)
+            if user_id is None or not mfa.clear(session, user_id, actor=None):
+                print(f"Er is geen account met {email}.", file=sys.stderr)
+                return 1
+    finally:
+        engine.dispose()
+    events.log("tweede_stap_gewist", account=user_id, door="opdrachtregel")
+    print(
+        f"De tweede stap van {email} is gewist. Deze persoon is overal uitgelogd en stelt de "
+        "tweede stap opnieuw in bij de volgende keer inloggen."
+    )
     return 0
 
 
@@ -204,6 +234,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     admin.add_argument("--email", required=True, help="e-mailadres van de beheerder")
     admin.add_argument("--naam", default="Beheerder", help="naam die anderen zien")
+    clear = commands.add_parser(
+        "tweede-stap-wissen",
+        help="wis de tweede stap van een account (telefoon en herstelcodes kwijt); de persoon "
+        "stelt hem opnieuw in bij de volgende keer inloggen",
+    )
+    clear.add_argument("--email", required=True, help="e-mailadres van het account")
     send = commands.add_parser(
         "send-mail",
         help="verstuur de mail die klaarstaat (voor een cronjob, bijvoorbeeld elke 5 minuten)",
@@ -231,8 +267,12 @@ def main(argv: list[str] | None = None) -> int:
     back.add_argument("bestand", metavar="BESTAND", help="de reservekopie die terug moet")
     args = top.parse_args(argv)
     if args.command == "serve":
+        import logging
+
         from .server import serve
 
+        # Login events (quiz_service.auth.events) and mail problems go to standard error.
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
         serve()
         return 0
     if args.command == "init-db":
@@ -249,6 +289,8 @@ def main(argv: list[str] | None = None) -> int:
         return _backup(args.bestand)
     if args.command == "herstel":
         return _restore(args.bestand)
+    if args.command == "tweede-stap-wissen":
+        return _clear_second_step(args.email)
     return _create_admin(args.email, args.naam)
 
 

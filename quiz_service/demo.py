@@ -3,6 +3,11 @@
 Everything is visibly made up ("Verzonnen ...", addresses at @verzonnen.example, a reserved
 domain), so nobody mistakes it for a real organisation or person. Loading it twice changes
 nothing. There is no demo beheerder: the first beheerder is made with `create-admin`.
+
+The demo teamleider and organisator start without a second step, like every new account of a
+role that needs one: their first login shows the page that sets up an authenticator app (a QR
+code and the key as text), so whoever tries the demo sees that page too. A known TOTP secret
+in the demo data would be a known second factor.
 """
 
 from __future__ import annotations

@@ -103,6 +103,15 @@ class Gebruiker(Base):
     # The last successful login: a mantelzorger account unused for the retention period is
     # deleted by `quiz-service opruimen-accounts` (quiz_service.gegevens.services).
     laatst_ingelogd_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The second step at login for the roles in MZA_TWEEDE_STAP_ROLLEN (quiz_service.auth.mfa).
+    # The TOTP secret is set when the person starts setting up their app and counts once a
+    # first code confirmed it. It cannot be hashed: the server needs it to compute each code.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The time step of the last code accepted: a code (and any older one) works only once.
+    totp_last_step: Mapped[int | None] = mapped_column()
+    # sha256 digests of the unused recovery codes, separated by spaces; never the codes.
+    recovery_code_hashes: Mapped[str | None] = mapped_column(Text)
 
     organisatie: Mapped[Organisatie | None] = relationship()
     team: Mapped[Team | None] = relationship()

@@ -1,8 +1,7 @@
 """Security for every response: signed-session key, cookie flags, CSRF and headers.
 
 The static portal (served by portal.py from site/) is built by mkdocs-material, whose pages
-carry inline scripts; a CSP without 'unsafe-inline' would break them. So in this increment the
-strict CSP covers only the service's own pages; the portal keeps the headers it had.
+carry inline scripts; its policy lists their hashes per page (portal_csp.py), so it is set there.
 """
 
 from __future__ import annotations
@@ -36,7 +35,9 @@ SERVICE_CSP = (
 # sociale_kaart/embed.py): any site may frame them. Everything else stays same-origin only.
 EMBED_PREFIX = "/embed/"
 
-SECRET_KEY_FILE = "secret_key"
+# bandit B105: a file name.
+SECRET_KEY_FILE = "secret_key"  # nosec B105
+HOST_COOKIE_NAME = "__Host-session"
 
 # No form of the service needs more; the staff import (1 MiB) sets its own limit. A bigger
 # body is refused with 413 before anything reads it (ASVS 5.0 V15.2.2).
@@ -86,6 +87,13 @@ def configure(app: Flask) -> None:
         app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app)
+    # ASVS 5.0 V3.3.1: with the prefix the browser only keeps the cookie if it is Secure, for
+    # Path=/ and without Domain, so no subdomain or http:// page can set or overwrite it.
+    # Browsers refuse the prefix without Secure, so plain http:// keeps the plain name.
+    if app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_NAME"] == "session":
+        app.config["SESSION_COOKIE_NAME"] = HOST_COOKIE_NAME
+        app.config["SESSION_COOKIE_PATH"] = "/"
+        app.config["SESSION_COOKIE_DOMAIN"] = None
 
 
 def init_app(app: Flask) -> None:

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test suite needs, if they are missing.
+# Installs the Debian packages the test suite and the benchmarks need, if they are missing.
 # CI starts on a fresh machine, so nothing may be assumed to be there already.
 set -euo pipefail
 
 packages=()
+# Headless browser for the end-to-end tests.
 command -v chromium >/dev/null 2>&1 || packages+=(chromium)
+# HTTP load generator for the service benchmark (benchmarks/service_load.py): written in C,
+# so it takes little of the CPU the service under test needs.
+command -v wrk >/dev/null 2>&1 || packages+=(wrk)
 
 if [ ${#packages[@]} -eq 0 ]; then
   exit 0

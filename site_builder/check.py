@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from sociale_kaart.loader import load_kaart
 from sociale_kaart.model import SocialeKaart
 from sociale_kaart.pages import page_paths
 
+from . import kaart_worker
 from .courses import check_courses, is_private
 from .markdown_render import SCRIPT_SCHEMES, Locator, Rendered, render
 from .nav import FOOTER_PAGES, build_nav, nav_pages
@@ -75,12 +75,7 @@ def _suggest(wanted: str, options: list[str]) -> str:
 
 class _Checker:
     def __init__(
-        self,
-        content_dir: Path,
-        mkdocs_yml: Path,
-        problems: Problems,
-        today: dt.date,
-        generated: frozenset[str] = frozenset(),
+        self, content_dir: Path, mkdocs_yml: Path, problems: Problems, today: dt.date
     ) -> None:
         self.content_dir = content_dir
         self.mkdocs_yml = mkdocs_yml
@@ -93,11 +88,10 @@ class _Checker:
             for p in content_dir.rglob("*")
             if p.is_file() and not is_private(p.name)
         }
-        self.check_generated_paths(generated)
-        # Pages the build generates (sociale kaart) are valid link targets for content pages.
-        self.files |= generated
         self.rendered: dict[str, Rendered] = {}
         self.links: dict[str, set[str]] = {}
+        self.warnings = Problems()
+        self.readability: list[Measured] = []
 
     def render(self, page: Page) -> Rendered:
         if page.rel not in self.rendered:
@@ -337,21 +331,47 @@ class _Checker:
             hint or "kopieer de naam van de kop uit het adres van die pagina (het deel na #)",
         )
 
-    def run(self) -> Site:
+    def check_texts(self, only: set[str] | None = None) -> None:
+        """Render the pages and check how they are written: all that needs no other file.
+
+        `only`: just these pages (paths in content/), for a preview of a few changed pages.
+        """
+        pages = [p for p in self.pages if only is None or p.rel in only]
+        for page in pages:
+            self.render(page)
+        html = {rel: rendered.html for rel, rendered in self.rendered.items()}
+        self.readability = check_writing(
+            self.content_dir, pages, html, self.problems, self.warnings
+        )
+
+    def run(
+        self,
+        generated: frozenset[str] = frozenset(),
+        only: set[str] | None = None,
+        known_links: dict[str, set[str]] | None = None,
+    ) -> Site:
+        """The checks across files; `generated` are the pages the build adds (sociale kaart).
+
+        With `only`, the links of just those pages are checked; `known_links` are the links of
+        the other pages, as the last full check found them.
+        """
+        if known_links:
+            self.links.update({rel: set(targets) for rel, targets in known_links.items()})
+        self.check_generated_paths(generated)
+        # Pages the build generates are valid link targets for content pages.
+        self.files |= generated
         self.check_required_pages()
         self.check_duplicate_urls()
         self.check_ziektebeeld_refs()
         check_synonyms(self.content_dir, self.problems)
         course_pages = check_courses(self.content_dir, self.problems)
         for page in self.pages:
-            self.check_page(page)
+            if only is None or page.rel in only:
+                self.check_page(page)
         nav = build_nav([p for p in self.pages if p.valid])
         self.check_reachable(nav, course_pages)
         site = Site(self.content_dir, self.pages, nav, self.rendered, self.links)
-        html = {rel: rendered.html for rel, rendered in self.rendered.items()}
-        site.readability = check_writing(
-            self.content_dir, self.pages, html, self.problems, site.warnings
-        )
+        site.warnings, site.readability = self.warnings, self.readability
         return site
 
 
@@ -375,8 +395,18 @@ def check(
             "start het commando in de hoofdmap van het project",
         )
         return Site(content_dir, [], []), problems
-    kaart = load_kaart(kaart_dir, problems, today) if kaart_dir is not None else None
+    today = today or dt.date.today()
+    # The sociale kaart and the pages do not depend on each other until links are checked:
+    # a large kaart loads in a second process meanwhile.
+    loading = kaart_worker.Loading(kaart_dir, today) if kaart_dir is not None else None
+    try:
+        checker = _Checker(content_dir, mkdocs_yml, problems, today)
+        checker.check_texts()
+        kaart = loading.result(problems) if loading is not None else None
+    finally:
+        if loading is not None:
+            loading.stop()
     generated = frozenset(page_paths(kaart)) if kaart is not None else frozenset()
-    site = _Checker(content_dir, mkdocs_yml, problems, today or dt.date.today(), generated).run()
+    site = checker.run(generated)
     site.kaart = kaart
     return site, problems

@@ -1,10 +1,9 @@
-"""Command line: `site-builder check | build | serve`."""
+"""Command line: `site-builder check | build | voorbeeld | serve` (and the editors' lists)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 from sociale_kaart.loader import te_controleren
@@ -16,11 +15,14 @@ from .problems import display_path
 from .readability import MAX_WORDS_PER_SENTENCE, MIN_FLESCH_DOUMA
 
 
-def _check(args: argparse.Namespace):
+def _kaart_dir(args: argparse.Namespace) -> Path | None:
     kaart = Path(args.sociale_kaart)
     # Fixture folders for content checks have no sociale kaart; the repository always has one.
-    kaart_dir = kaart if (kaart / "organisaties").is_dir() else None
-    return check(Path(args.content), Path(args.mkdocs_config), kaart_dir=kaart_dir)
+    return kaart if (kaart / "organisaties").is_dir() else None
+
+
+def _check(args: argparse.Namespace):
+    return check(Path(args.content), Path(args.mkdocs_config), kaart_dir=_kaart_dir(args))
 
 
 def _report(problems) -> None:
@@ -95,6 +97,9 @@ def cmd_te_controleren(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from .preview import forget_state, save_state
+
+    forget_state(Path(args.build_dir))
     site, problems = _check(args)
     _warn(site)
     if problems:
@@ -109,6 +114,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             site_dir=Path(args.site_dir),
             site_url=args.site_url,
             edit_url=args.edit_url,
+            index_dir=Path(args.zoekindex) / "portaal",
         )
     except BuildError as exc:
         print(
@@ -118,11 +124,64 @@ def cmd_build(args: argparse.Namespace) -> int:
         )
         return 2
     print(f"Site gebouwd in {result.site_dir}: {result.pages} pagina's in {result.seconds:.1f} s.")
-    from .search_docs import build_index
+    print(
+        f"Zoekindex gebouwd in {result.index_dir}: {result.index_seconds:.1f} s "
+        "(terwijl MkDocs de pagina's maakte)."
+    )
+    # For `site-builder voorbeeld`: what this build was made of.
+    save_state(
+        Path(args.build_dir),
+        site=site,
+        kaart_dir=_kaart_dir(args),
+        base_config=Path(args.mkdocs_config),
+        site_dir=Path(args.site_dir),
+        site_url=args.site_url,
+        edit_url=args.edit_url,
+    )
+    return 0
 
-    started = time.perf_counter()
-    built = build_index(site, Path(args.zoekindex) / "portaal")
-    print(f"Zoekindex gebouwd in {built}: {time.perf_counter() - started:.1f} s.")
+
+def cmd_voorbeeld(args: argparse.Namespace) -> int:
+    """The site again after changing pages: only those pages, or a full build when needed."""
+    from .preview import FullBuildNeeded, preview
+
+    try:
+        result, problems, warnings = preview(
+            content_dir=Path(args.content),
+            kaart_dir=_kaart_dir(args),
+            base_config=Path(args.mkdocs_config),
+            build_dir=Path(args.build_dir),
+            site_dir=Path(args.site_dir),
+            site_url=args.site_url,
+            edit_url=args.edit_url,
+        )
+    except FullBuildNeeded as reason:
+        print(
+            f"De hele site wordt opnieuw gebouwd, want {reason}. Dat duurt langer.", file=sys.stderr
+        )
+        return cmd_build(args)
+    except BuildError as exc:
+        print(
+            "MkDocs kon het voorbeeld niet maken. Meld dit aan een ontwikkelaar; "
+            f"de melding van MkDocs:\n{exc}",
+            file=sys.stderr,
+        )
+        return 2
+    for warning in warnings:
+        print(warning.format())
+    if result is None:
+        _report(problems)
+        print("Het voorbeeld is niet bijgewerkt: eerst moeten alle problemen weg.", file=sys.stderr)
+        return 1
+    if not result.pages:
+        print("Geen pagina veranderd sinds de vorige bouw; de site is al bij.")
+        return 0
+    count = len(result.pages)
+    word = "pagina" if count == 1 else "pagina's"
+    print(f"Voorbeeld bijgewerkt in {result.site_dir}: {count} {word} in {result.seconds:.1f} s.")
+    for rel in result.pages:
+        print(f"  {rel}")
+    print("De zoekindex wordt pas bij de volgende volledige bouw bijgewerkt.")
     return 0
 
 
@@ -157,15 +216,22 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "check", parents=[common], help="controleer alle inhoud en meld elk probleem"
     )
-    build = commands.add_parser("build", parents=[common], help="controleer en bouw de site")
-    build.add_argument("--build-dir", default=settings.get("MZA_BUILD_DIR"))
-    build.add_argument("--site-dir", default=settings.get("MZA_SITE_DIR"))
-    build.add_argument("--site-url", default=settings.get("MZA_SITE_URL"))
-    build.add_argument("--edit-url", default=settings.get("MZA_EDIT_URL"))
-    build.add_argument(
+    building = argparse.ArgumentParser(add_help=False)
+    building.add_argument("--build-dir", default=settings.get("MZA_BUILD_DIR"))
+    building.add_argument("--site-dir", default=settings.get("MZA_SITE_DIR"))
+    building.add_argument("--site-url", default=settings.get("MZA_SITE_URL"))
+    building.add_argument("--edit-url", default=settings.get("MZA_EDIT_URL"))
+    building.add_argument(
         "--zoekindex",
         default=settings.get("MZA_ZOEKINDEX_DIR"),
         help="map voor de zoekindex (standaard: %(default)s)",
+    )
+    commands.add_parser("build", parents=[common, building], help="controleer en bouw de site")
+    commands.add_parser(
+        "voorbeeld",
+        parents=[common, building],
+        help="bouw alleen de pagina's opnieuw die sinds de vorige bouw veranderd zijn "
+        "(snel voorbeeld voor redacteuren; zo nodig alles)",
     )
     commands.add_parser(
         "te-controleren",
@@ -186,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     handler = {
         "check": cmd_check,
         "build": cmd_build,
+        "voorbeeld": cmd_voorbeeld,
         "serve": cmd_serve,
         "te-controleren": cmd_te_controleren,
         "leesbaarheid": cmd_leesbaarheid,

@@ -18,6 +18,7 @@ from .check import Site
 from .courses import is_private
 from .nav import FOOTER_PAGES
 from .pages import Page
+from .yamlfile import dump_yaml
 
 THEME_CSS = "assets/stylesheets/mantelzorgacademie.css"
 
@@ -94,12 +95,17 @@ def _front_matter(page: Page) -> dict:
     return meta
 
 
+def page_markdown(page: Page) -> str:
+    """The Markdown MkDocs gets for a content page."""
+    front = dump_yaml(_front_matter(page))
+    body = page.body.rstrip() + _lotgenoten_markdown(page)
+    return f"---\n{front}---\n{body}\n{_sources_markdown(page)}"
+
+
 def write_page(page: Page, docs_dir: Path) -> None:
     target = docs_dir / page.rel
     target.parent.mkdir(parents=True, exist_ok=True)
-    front = yaml.safe_dump(_front_matter(page), allow_unicode=True, sort_keys=False)
-    body = page.body.rstrip() + _lotgenoten_markdown(page)
-    target.write_text(f"---\n{front}---\n{body}\n{_sources_markdown(page)}", "utf-8")
+    target.write_text(page_markdown(page), "utf-8")
 
 
 def write_docs(site: Site, docs_dir: Path) -> None:

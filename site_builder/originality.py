@@ -94,10 +94,11 @@ def shared_runs(
     found: list[Shared] = []
     for segment in re.finditer(r"[^\x00]+", masked):
         seq = words(segment.group())
+        only = [w for w, _ in seq]
         start = segment.start()
         end_of_last = -1
         for i in range(len(seq) - RUN + 1):
-            if _hash(w for w, _ in seq[i : i + RUN]) not in seeds:
+            if _hash(only[i : i + RUN]) not in seeds:
                 continue
             if i <= end_of_last:
                 end_of_last = i + RUN - 1

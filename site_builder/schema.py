@@ -12,6 +12,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator, ValidationError
 
 _TYPES_NL = {
@@ -35,6 +36,60 @@ def validator(name: str, package: str = "site_builder.schemas") -> Draft202012Va
     schema = load_schema(name, package)
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+# What Python's re means by \s in a str pattern (str.isspace). The Rust validator's \s leaves out
+# a few control characters (such as \x1c and \x85), so it would accept a URL that jsonschema
+# refuses; spelled out (as the characters themselves), both read the pattern the same way.
+_PYTHON_SPACE = "\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+
+
+def _python_patterns(schema: Any) -> Any:
+    """The schema with \\s in each pattern written out (inside [...] as well as alone)."""
+    if isinstance(schema, dict):
+        found = {key: _python_patterns(value) for key, value in schema.items()}
+        pattern = schema.get("pattern")
+        if isinstance(pattern, str):
+            found["pattern"] = _spell_out_space(pattern)
+        return found
+    if isinstance(schema, list):
+        return [_python_patterns(item) for item in schema]
+    return schema
+
+
+def _spell_out_space(pattern: str) -> str:
+    out, in_class, index = [], False, 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\" and index + 1 < len(pattern):
+            pair = pattern[index : index + 2]
+            if pair == "\\s":
+                out.append(_PYTHON_SPACE if in_class else f"[{_PYTHON_SPACE}]")
+            else:
+                out.append(pair)
+            index += 2
+            continue
+        if char == "[" and not in_class:
+            in_class = True
+        elif char == "]" and in_class:
+            in_class = False
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
+def _date(value: object) -> bool:
+    return Draft202012Validator.FORMAT_CHECKER.conforms(value, "date")
+
+
+@cache
+def fast_validator(name: str, package: str = "site_builder.schemas") -> jsonschema_rs.Validator:
+    """The same schema for jsonschema-rs, which only answers valid or not, a hundred times faster.
+
+    Dates are checked by jsonschema's own function, so both agree on what a date is.
+    """
+    schema = _python_patterns(load_schema(name, package))
+    return jsonschema_rs.validator_for(schema, validate_formats=True, formats={"date": _date})
 
 
 def field_name(path: tuple | list) -> str:
@@ -151,6 +206,24 @@ def validate(
     name: str, data: Any, package: str = "site_builder.schemas"
 ) -> list[tuple[tuple, str, str]]:
     """Every error of `data` against schema `name` (a JSON file in `package`)."""
+    # Nearly every file is valid: the fast validator says so, and only a file it refuses goes
+    # through jsonschema for the Dutch messages. 10,000 sociale-kaart files took 14 s of
+    # processor time with jsonschema alone, 0.1 s like this.
+    try:
+        if fast_validator(name, package).is_valid(data):
+            return []
+    # bandit B110: the fallback below decides.
+    except Exception:  # nosec B110
+        # Data the Rust side cannot take (a number as a key, a float that is not finite, very
+        # deep nesting): jsonschema decides.
+        pass
+    return schema_errors(name, data, package)
+
+
+def schema_errors(
+    name: str, data: Any, package: str = "site_builder.schemas"
+) -> list[tuple[tuple, str, str]]:
+    """What `validate` returns, found by jsonschema alone (the slow path, with the messages)."""
     found = []
     for error in validator(name, package).iter_errors(data):
         if error.validator == "additionalProperties":

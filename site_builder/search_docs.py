@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from pathlib import Path
 
 import markdown
@@ -24,9 +25,16 @@ _ATTR_LIST = re.compile(r"\{[:#.][^}]*\}")
 _SPACE = re.compile(r"\s+")
 
 
+_converter = threading.local()
+
+
 def plain_text(body: str) -> str:
     """The words of a Markdown body, without markup."""
-    rendered = markdown.markdown(_ATTR_LIST.sub(" ", body))
+    # One converter per thread, reset between pages: setting one up costs as much as a page.
+    converter = getattr(_converter, "markdown", None)
+    if converter is None:
+        converter = _converter.markdown = markdown.Markdown()
+    rendered = converter.reset().convert(_ATTR_LIST.sub(" ", body))
     return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", rendered))).strip()
 
 

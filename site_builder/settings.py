@@ -92,6 +92,27 @@ SETTINGS: tuple[Setting, ...] = (
         "Zoveel mislukte inlogpogingen mag één IP-adres in totaal doen (Flask-Limiter-notatie).",
     ),
     Setting(
+        "MZA_TWEEDE_STAP_ROLLEN",
+        "teamleider,organisator,beheerder",
+        "Rollen die na het wachtwoord ook een code uit een app op hun telefoon invullen (de "
+        "tweede stap), met komma's ertussen. Leeg: niemand.",
+    ),
+    Setting(
+        "MZA_CODE_LIMIT_PER_ACCOUNT",
+        "5 per minute; 30 per day",
+        "Zoveel foute codes mag één account bij de tweede stap invullen (Flask-Limiter-notatie).",
+    ),
+    Setting(
+        "MZA_SESSIE_INACTIEF_MINUTEN",
+        "30",
+        "Wie zoveel minuten niets op de dienst doet, wordt uitgelogd.",
+    ),
+    Setting(
+        "MZA_SESSIE_MAX_UREN",
+        "12",
+        "Zoveel uur na het inloggen wordt iedereen uitgelogd, ook wie steeds bezig is.",
+    ),
+    Setting(
         "MZA_RATELIMIT_STORAGE",
         "memory://",
         "Waar de tellers van de inloglimiet staan. `memory://` geldt per proces; met meer "

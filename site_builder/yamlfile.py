@@ -233,3 +233,14 @@ def read_yaml_file(path: Path, problems: Problems, prefix: str = "") -> YamlDoc 
     except YamlError as exc:
         problems.add(path, exc.line, exc.col, f"{prefix}{exc.message}", exc.fix)
         return None
+
+
+# libyaml's emitter writes the same YAML as PyYAML's, about eight times faster (11,000 generated
+# pages each get front matter). It only differs in writing characters outside the Basic
+# Multilingual Plane (emoji) as "\U0001F600" escapes, which read back as the same text.
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def dump_yaml(data: Any) -> str:
+    """YAML for generated files (front matter): keys in the given order, text as written."""
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False)

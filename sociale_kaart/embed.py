@@ -125,7 +125,6 @@ class OrgView:
 
 
 def _service_view(ctx: Context, service: Service) -> ServiceView:
-    kaart = ctx.kaart
     details = [", ".join(ctx.name("categorie", c) for c in service.categorieen)]
     if service.doelgroepen:
         details.append(
@@ -137,7 +136,7 @@ def _service_view(ctx: Context, service: Service) -> ServiceView:
         details.append(ctx.name("toegang", service.toegang).lower())
     return ServiceView(
         naam=service.naam,
-        categorie=" ".join(pages.categories_with_parents(kaart, service.categorieen)),
+        categorie=" ".join(ctx.categories_with_parents(service.categorieen)),
         doelgroep=" ".join(service.doelgroepen),
         kosten=service.kosten or "",
         toegang=service.toegang or "",
@@ -154,7 +153,11 @@ def _org_view(ctx: Context, org: Organisation, services: list[Service], root: st
         plaatsen=", ".join(pages.place_names(org)),
         telefoon=org.telefoon,
         website=org.website,
-        services=[_service_view(ctx, s) for s in services],
+        # The same service is on the gemeente's page and on each of its categorie pages.
+        services=[
+            ctx.kept(("embed", s.org_slug, s.slug), lambda s=s: _service_view(ctx, s))
+            for s in services
+        ],
     )
 
 
@@ -177,22 +180,19 @@ def page_data(ctx: Context, code: str, categorie: str | None) -> dict:
     kaart = ctx.kaart
     rel = embed_rel(kaart, code, categorie)
     root = "../" * rel.count("/")
-    everything = pages.organisations_in(kaart, code)
+    everything = ctx.organisations_in(code)
     # The categorie choices come from the whole gemeente: on a categorie page, choosing another
     # one opens that page (embed.js). The list itself holds only what the page shows, so the
     # pages stay small when the kaart grows.
     categories = {
-        c
-        for _o, ss in everything
-        for s in ss
-        for c in pages.categories_with_parents(kaart, s.categorieen)
+        c for _o, ss in everything for s in ss for c in ctx.categories_with_parents(s.categorieen)
     }
     items = everything
     if categorie:
         categories.add(categorie)
         items = []
         for org, services in everything:
-            matching = [s for s in services if pages.in_categorie(kaart, s, categorie)]
+            matching = [s for s in services if ctx.in_categorie(s, categorie)]
             if matching:
                 items.append((org, matching))
     name = ctx.name("gemeenten", code)

@@ -403,16 +403,24 @@ def _csv_row(kaart: SocialeKaart, org: Organisation, service: Service, site_url:
 
 def csv_text(kaart: SocialeKaart, organisations: list[Organisation], site_url: str) -> str:
     """One row per service, Dutch column names, CRLF line ends (RFC 4180)."""
-    rows = [
-        _csv_row(kaart, org, service, site_url) for org in organisations for service in org.diensten
-    ]
-    rows.sort(
+    return _csv_table(
+        [
+            _csv_row(kaart, org, service, site_url)
+            for org in organisations
+            for service in org.diensten
+        ]
+    )
+
+
+def _csv_table(rows: list[dict]) -> str:
+    rows = sorted(
+        rows,
         key=lambda r: (
             r["organisatie"].casefold(),
             r["organisatie_id"],
             r["dienst"].casefold(),
             r["dienst_id"],
-        )
+        ),
     )
     buffer = io.StringIO(newline="")
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
@@ -498,11 +506,31 @@ def write_open_data(kaart: SocialeKaart, site_dir: Path, site_url: str) -> list[
             handle.write(text)
         written.append(path)
 
+    # Each organisation is in the Flevoland file and in one or more gemeente files: its JSON, rows
+    # and features are made once. Joining the JSON texts of the items gives the same bytes as
+    # _json_text of the whole list (compact separators, sorted keys).
+    hsds_texts: dict[str, str] = {}
+    rows: dict[str, list[dict]] = {}
+    features: dict[str, list[str]] = {}
+    for org in kaart.organisations:
+        hsds_texts[org.slug] = _json_text(hsds_organization(kaart, org, site_url)).rstrip("\n")
+        rows[org.slug] = [_csv_row(kaart, org, service, site_url) for service in org.diensten]
+        features[org.slug] = [
+            _json_text(_feature(kaart, org, loc, site_url)).rstrip("\n")
+            for loc in org.locaties
+            if loc.lat is not None and loc.lon is not None
+        ]
     for stem, _label, organisations in areas(kaart):
-        write(f"{stem}.hsds.json", _json_text(_hsds(kaart, organisations, site_url)))
+        ordered = sorted(organisations, key=lambda o: o.slug)
+        write(f"{stem}.hsds.json", "[" + ",".join(hsds_texts[o.slug] for o in ordered) + "]\n")
         # utf-8-sig: the byte order mark makes Excel read the file as UTF-8 (ë, é, €).
-        write(f"{stem}.csv", csv_text(kaart, organisations, site_url), encoding="utf-8-sig")
-        write(f"{stem}.geojson", _json_text(geojson(kaart, organisations, site_url)))
+        write(
+            f"{stem}.csv",
+            _csv_table([row for o in organisations for row in rows[o.slug]]),
+            encoding="utf-8-sig",
+        )
+        collection = ",".join(f for o in ordered for f in features[o.slug])
+        write(f"{stem}.geojson", '{"features":[' + collection + '],"type":"FeatureCollection"}\n')
     write("LICENTIE.txt", LICENCE_TEXT)
     return written
 

@@ -408,6 +408,9 @@ def _exists(naive: dt.datetime, aware: dt.datetime) -> bool:
     return aware.astimezone(UTC).astimezone(AMSTERDAM).replace(tzinfo=None) == naive
 
 
+# Cached: the "nu open" data of every location asks for the same few clock times on the same
+# 62 days; the answer depends on nothing else, and a datetime cannot be changed.
+@lru_cache(maxsize=8192)
 def local_instant(day: dt.date, minutes: int, *, closing: bool) -> dt.datetime:
     """The real instant of a wall-clock time on a local date, as an aware Amsterdam datetime.
 

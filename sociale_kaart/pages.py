@@ -26,13 +26,16 @@ import posixpath
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 from urllib.parse import quote, urlencode, urlsplit
 
-import yaml
 from babel.dates import format_date
+
+from site_builder.yamlfile import dump_yaml
 
 from . import hours
 from .model import Location, Organisation, Service, SocialeKaart
@@ -111,8 +114,20 @@ def url_of(rel: str) -> str:
 
 
 def link(from_rel: str, to_rel: str) -> str:
-    """A relative Markdown link target between two docs files, as MkDocs expects it."""
-    return posixpath.relpath(to_rel, posixpath.dirname(from_rel) or ".")
+    """A relative Markdown link target between two docs files, as MkDocs expects it.
+
+    The same as posixpath.relpath(to_rel, dirname(from_rel)) for the plain relative paths used
+    here (no '.', '..' or leading '/'), without asking the operating system for the working
+    directory: the lists of 10,000 organisations make over 100,000 links.
+    """
+    start = [part for part in posixpath.dirname(from_rel).split("/") if part]
+    target = [part for part in to_rel.split("/") if part]
+    common = 0
+    for a, b in zip(start, target, strict=False):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(start) - common) + target[common:]) or "."
 
 
 def to_root(from_rel: str) -> str:
@@ -138,16 +153,20 @@ def listed_services(org: Organisation) -> list[Service]:
     return [service for service in org.diensten if service.status in LISTED]
 
 
-def serves(org: Organisation, service: Service, code: str) -> bool:
+def serves(
+    org: Organisation, service: Service, code: str, places: dict[str, str | None] | None = None
+) -> bool:
     """Does `service` help people in gemeente `code` (its area, the province, or a location)?"""
     if code in service.werkgebied or PROVINCE in service.werkgebied:
         return True
-    places = {loc.slug: loc.gemeente for loc in org.locaties}
+    if places is None:
+        places = {loc.slug: loc.gemeente for loc in org.locaties}
     return any(places.get(ref) == code for ref in service.locaties)
 
 
 def services_in(org: Organisation, code: str) -> list[Service]:
-    return [s for s in listed_services(org) if serves(org, s, code)]
+    places = {loc.slug: loc.gemeente for loc in org.locaties}
+    return [s for s in listed_services(org) if serves(org, s, code, places)]
 
 
 def categories_with_parents(kaart: SocialeKaart, codes: Iterable[str]) -> list[str]:
@@ -196,6 +215,8 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+# Cached: names of organisations, categories and places come back on every list they are in.
+@lru_cache(maxsize=1 << 16)
 def md(text: str) -> str:
     """Plain text, safe inside a Markdown paragraph, list item or heading."""
     return _MD_SPECIAL.sub(r"\\\1", html.escape(one_line(text), quote=False))
@@ -239,7 +260,7 @@ def front_matter(meta: dict) -> str:
     # kaart (5,000 organisations made the index megabytes, fetched on every page). The overview
     # has its own search over small per-gemeente files.
     meta = {**meta, "search": {"exclude": True}}
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
+    return "---\n" + dump_yaml(meta) + "---\n\n"
 
 
 def script_tag(src: str) -> str:
@@ -298,12 +319,49 @@ class Context:
     site_url: str
     edit_url: str
     today: dt.date
+    # The selections below are asked for again and again (per gemeente, per categorie, per
+    # embed page); with 10,000 organisations working them out each time took minutes. The
+    # kaart does not change while one Context writes, so each answer is kept.
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def absolute(self, rel: str) -> str:
         return self.site_url.rstrip("/") + "/" + url_of(rel)
 
     def name(self, kind: str, code: str) -> str:
         return self.kaart.taxonomies.name(kind, code)
+
+    def kept(self, key: tuple, make):
+        """`make()`, worked out once per key for this Context."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
+
+    def by_name(self) -> list[Organisation]:
+        """Every organisation, by name."""
+        return self.kept(("by_name",), lambda: _by_name(self.kaart.organisations))
+
+    def organisations_in(self, code: str) -> list[tuple[Organisation, list[Service]]]:
+        """As organisations_in(kaart, code)."""
+        return self.kept(
+            ("in", code),
+            lambda: [(org, s) for org in self.by_name() if (s := services_in(org, code))],
+        )
+
+    def categories_with_parents(self, codes: Iterable[str]) -> list[str]:
+        codes = tuple(codes)
+        return self.kept(("parents", codes), lambda: categories_with_parents(self.kaart, codes))
+
+    def in_categorie(self, service: Service, code: str) -> bool:
+        return code in self.categories_with_parents(service.categorieen)
+
+    def listed_categories(self, org: Organisation) -> set[str]:
+        """The categories (parents included) of an organisation's listed services."""
+        return self.kept(
+            ("listed", org.slug),
+            lambda: {
+                c for s in listed_services(org) for c in self.categories_with_parents(s.categorieen)
+            },
+        )
 
 
 # --- opening hours ------------------------------------------------------------------------------
@@ -339,6 +397,13 @@ def _ms(moment: dt.datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
+# Many places share their opening hours (weekdays nine to five); the data for the 'nu open' line
+# depends on nothing else, and working it out takes 62 days of holidays and clock changes.
+@lru_cache(maxsize=4096)
+def _opening_payload(opening: hours.OpeningHours, today: dt.date) -> str:
+    return json.dumps(opening_data(opening, today), separators=(",", ":"))
+
+
 def hours_markdown(data: dict | None, caption: str, ctx: Context) -> list[str]:
     """The weekly table (works everywhere), notes, and the data for the 'nu open' line."""
     opening = hours.OpeningHours.from_data(data)
@@ -346,7 +411,7 @@ def hours_markdown(data: dict | None, caption: str, ctx: Context) -> list[str]:
     rows = hours.weekly_rows(opening)
     if rows:
         # Filled in by assets/nu-open.js; without JavaScript it stays hidden and the table remains.
-        payload = json.dumps(opening_data(opening, ctx.today), separators=(",", ":"))
+        payload = _opening_payload(opening, ctx.today)
         lines += [f'<p class="sk-nu" data-sk-open="{h(payload)}" hidden></p>', ""]
         # No class on the table: the theme styles only tables without one.
         body = "".join(
@@ -458,16 +523,14 @@ def overview_markdown(ctx: Context) -> str:
         "",
     ]
     for code in gemeenten(kaart):
-        count = len(organisations_in(kaart, code))
+        count = len(ctx.organisations_in(code))
         lines.append(
             f"- [{md(ctx.name('gemeenten', code))}]({link(rel, gemeente_page(kaart, code))}) "
             f"({_count(count, 'organisatie', 'organisaties')})"
         )
     lines += ["", "## Kies een soort hulp { #soorten }", ""]
     for code, term in kaart.taxonomies["categorie"].items():
-        count = sum(
-            1 for o in orgs if any(in_categorie(kaart, s, code) for s in listed_services(o))
-        )
+        count = sum(1 for o in orgs if code in ctx.listed_categories(o))
         lines.append(
             f"- [{md(term.naam)}]({link(rel, categorie_page(code))}) "
             f"({_count(count, 'organisatie', 'organisaties')})"
@@ -555,7 +618,7 @@ def gemeente_markdown(ctx: Context, code: str) -> str:
     kaart = ctx.kaart
     rel = gemeente_page(kaart, code)
     name = ctx.name("gemeenten", code)
-    items = organisations_in(kaart, code)
+    items = ctx.organisations_in(code)
     meta = {
         "title": f"Hulp voor mantelzorgers in {name}",
         "description": f"Organisaties die mantelzorgers in {name} helpen, per soort hulp.",
@@ -578,7 +641,9 @@ def gemeente_markdown(ctx: Context, code: str) -> str:
         for cat, term in kaart.taxonomies["categorie"].items():
             group = []
             for org, services in items:
-                matching = [s for s in services if in_categorie(kaart, s, cat)]
+                if cat not in ctx.listed_categories(org):
+                    continue
+                matching = [s for s in services if ctx.in_categorie(s, cat)]
                 if matching:
                     group.append((org, matching))
             if not group:
@@ -622,7 +687,7 @@ def categorie_markdown(ctx: Context, code: str) -> str:
     def matching(org: Organisation, area: str) -> list[Service]:
         found = []
         for service in listed_services(org):
-            if not in_categorie(kaart, service, code):
+            if not ctx.in_categorie(service, code):
                 continue
             if area == PROVINCE:
                 if PROVINCE in service.werkgebied:
@@ -631,13 +696,15 @@ def categorie_markdown(ctx: Context, code: str) -> str:
                 found.append(service)
         return found
 
+    in_this = [org for org in ctx.by_name() if code in ctx.listed_categories(org)]
     groups = [(PROVINCE, "Heel Flevoland")] + [
         (g, ctx.name("gemeenten", g)) for g in gemeenten(kaart)
     ]
     shown = 0
     for area, label in groups:
         items = []
-        for org in _by_name(kaart.organisations):
+        # Only organisations with help in this categorie can have matching services.
+        for org in in_this:
             services = matching(org, area)
             if services:
                 items.append((org, services))
@@ -1002,7 +1069,7 @@ def gemeente_data(ctx: Context, code: str) -> dict:
     """The small JSON the search form reads: just enough to filter, search and link."""
     kaart = ctx.kaart
     orgs = []
-    for org, services in organisations_in(kaart, code):
+    for org, services in ctx.organisations_in(code):
         orgs.append(
             _known(
                 naam=org.naam,
@@ -1016,7 +1083,7 @@ def gemeente_data(ctx: Context, code: str) -> dict:
                         # Parents too, so 'respijtzorg' also finds 'logeeropvang'.
                         filter=[
                             c
-                            for c in categories_with_parents(kaart, s.categorieen)
+                            for c in ctx.categories_with_parents(s.categorieen)
                             if c not in s.categorieen
                         ],
                         doelgroepen=s.doelgroepen,
@@ -1100,6 +1167,9 @@ def _copy_static(docs_dir: Path) -> None:
             (target / item.name).write_text(item.read_text("utf-8"), "utf-8")
 
 
+Part = Literal["all", "lists", "organisations"]
+
+
 def write_pages(
     kaart: SocialeKaart,
     docs_dir: Path,
@@ -1107,32 +1177,43 @@ def write_pages(
     site_url: str,
     edit_url: str | None = None,
     today: dt.date | None = None,
+    part: Part = "all",
 ) -> list[Path]:
-    """Write every page of `page_paths` plus the search data and scripts into `docs_dir`."""
+    """Write every page of `page_paths` plus the search data and scripts into `docs_dir`.
+
+    `part` "lists" writes all but the organisation pages, "organisations" only those: the two
+    halves can be written at the same time by two processes.
+    """
     if edit_url is None:
         from site_builder import settings
 
         edit_url = settings.get("MZA_EDIT_URL")
     ctx = Context(kaart, site_url, edit_url, today or dt.date.today())
     # write_docs starts from an empty docs tree, so pages of removed organisations never linger.
-    pages: dict[str, str] = {
-        OVERVIEW: overview_markdown(ctx),
-        EMBED_HELP: embed_help_markdown(ctx),
-        OPEN_DATA: open_data_page(ctx),
-        TO_CHECK: to_check_markdown(ctx),
-    }
-    for code in gemeenten(kaart):
-        pages[gemeente_page(kaart, code)] = gemeente_markdown(ctx, code)
-    for code in kaart.taxonomies["categorie"]:
-        pages[categorie_page(code)] = categorie_markdown(ctx, code)
-    for org in kaart.organisations:
-        pages[org_page(org.slug)] = organisation_markdown(ctx, org)
+    pages: dict[str, str] = {}
+    if part != "organisations":
+        pages[OVERVIEW] = overview_markdown(ctx)
+        pages[EMBED_HELP] = embed_help_markdown(ctx)
+        pages[OPEN_DATA] = open_data_page(ctx)
+        pages[TO_CHECK] = to_check_markdown(ctx)
+        for code in gemeenten(kaart):
+            pages[gemeente_page(kaart, code)] = gemeente_markdown(ctx, code)
+        for code in kaart.taxonomies["categorie"]:
+            pages[categorie_page(code)] = categorie_markdown(ctx, code)
+    if part != "lists":
+        for org in kaart.organisations:
+            pages[org_page(org.slug)] = organisation_markdown(ctx, org)
     written = []
+    folders: set[Path] = set()
     for rel, text in pages.items():
         target = docs_dir / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
         target.write_text(text, "utf-8")
         written.append(target)
+    if part == "organisations":
+        return written
     for code in gemeenten(kaart):
         target = docs_dir / data_file(kaart, code)
         target.parent.mkdir(parents=True, exist_ok=True)

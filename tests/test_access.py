@@ -13,6 +13,7 @@ assignment, removing a member) get a fresh object for every visitor.
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -116,6 +117,11 @@ def fresh_member(w) -> int:
     return new_account(w.db, "medewerker", organisatie_id=w.org_a.id, team_id=w.team_a.id).id
 
 
+def fresh_teamleider(w) -> int:
+    """A teamleider with the second step set up: clearing it changes something."""
+    return new_account(w.db, "teamleider", organisatie_id=w.org_a.id).id
+
+
 def assigned(w) -> str:
     """Make sure team A has the course assigned, so withdrawing it does something."""
     with w.db.session() as session:
@@ -174,6 +180,12 @@ ROWS = [
     Row("GET", "/aansluiten", "/aansluiten", signed_in(200)),
     Row("POST", "/aansluiten", "/aansluiten", signed_in(400)),
     Row("POST", "/uitloggen", "/uitloggen", everyone(302)),
+    # The second step only opens right after a right password (tests/test_mfa.py); without
+    # that, everyone goes back to the login page.
+    Row("GET", "/inloggen/code", "/inloggen/code", everyone(302)),
+    Row("POST", "/inloggen/code", "/inloggen/code", everyone(302)),
+    Row("GET", "/inloggen/instellen", "/inloggen/instellen", everyone(302)),
+    Row("POST", "/inloggen/instellen", "/inloggen/instellen", everyone(302)),
     Row("GET", "/wachtwoord-wijzigen", "/wachtwoord-wijzigen", signed_in(200)),
     Row("POST", "/wachtwoord-wijzigen", "/wachtwoord-wijzigen", signed_in(400)),
     Row("GET", "/wachtwoord-vergeten", "/wachtwoord-vergeten", everyone(200)),
@@ -264,6 +276,12 @@ ROWS = [
     Row("POST", f"{ORG}/code", lambda w: f"{_org(w)}/code", only({ADMIN: 303})),
     Row("POST", f"{ORG}/teams", lambda w: f"{_org(w)}/teams", only({ADMIN: 400})),
     Row("GET", f"{ORG}/import", lambda w: f"{_org(w)}/import", only({ADMIN: 200})),
+    Row(
+        "POST",
+        "/beheer/gebruikers/<int:user_id>/tweede-stap-wissen",
+        lambda w: f"/beheer/gebruikers/{fresh_teamleider(w)}/tweede-stap-wissen",
+        only({ADMIN: 303}),
+    ),
     Row("POST", f"{ORG}/import", lambda w: f"{_org(w)}/import", only({ADMIN: 400})),
     # Without an import just done, the result page sends the beheerder back to the organisation.
     Row(
@@ -393,6 +411,7 @@ def client_for(app, w, visitor: str):
             uid, epoch = user.id, user.session_epoch
         with client.session_transaction() as cookie:
             cookie["uid"], cookie["epoch"] = uid, epoch
+            cookie["login_at"] = cookie["seen_at"] = int(time.time())
     return client
 
 

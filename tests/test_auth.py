@@ -6,6 +6,7 @@ import re
 import uuid
 from datetime import UTC, datetime
 
+import pyotp
 import pytest
 from argon2 import PasswordHasher
 from flask import Blueprint
@@ -16,7 +17,7 @@ from quiz_service.auth.views import GENERIC_LOGIN_ERROR, login_required
 from quiz_service.models import Gebruiker, Organisatie
 from quiz_service.passwords import hash_password, verify_password
 from quiz_service.security import SERVICE_CSP
-from tests.academie import close_app
+from tests.academie import SECOND_STEP_ROLES, close_app, pass_second_step
 from tests.conftest import BufferedClient
 
 PASSWORD = "Verzonnen-wachtwoord-42"
@@ -73,6 +74,9 @@ def make_user(db):
     """A factory: an account with a fresh, fictional e-mail address and PASSWORD."""
 
     def make(role="mantelzorger", password_hash=None, **fields):
+        if role in SECOND_STEP_ROLES:  # set up already, as in tests.academie.new_account
+            fields.setdefault("totp_secret", pyotp.random_base32())
+            fields.setdefault("totp_confirmed_at", datetime.now(UTC))
         with db.session() as session:
             user = Gebruiker(
                 email=f"{uuid.uuid4().hex[:10]}@verzonnen.example",
@@ -94,8 +98,12 @@ def csrf_token(client, path="/inloggen") -> str:
 
 
 def log_in(client, email, password=PASSWORD, **extra):
+    """The answer to the login form; for a role with a second step, the answer to its code."""
     data = {"email": email, "password": password, "csrf_token": csrf_token(client), **extra}
-    return client.post("/inloggen", data=data)
+    response = client.post("/inloggen", data=data)
+    if response.status_code == 302 and response.headers["Location"] == "/inloggen/code":
+        return pass_second_step(client, email)
+    return response
 
 
 def log_out(client):
@@ -286,6 +294,7 @@ def test_a_tampered_cookie_is_not_a_session(app, make_user):
     with client.session_transaction() as session:
         session["uid"] = user.id
         session["epoch"] = 0
+        session["login_at"] = session["seen_at"] = int(datetime.now(UTC).timestamp())
     assert signed_in(client)  # a validly signed cookie works ...
     forged = app.test_client()
     forged.set_cookie("session", client.get_cookie("session").value[:-2] + "xx")
@@ -337,6 +346,41 @@ def test_the_session_cookie_is_secure_outside_tests(make_app, make_user, monkeyp
     assert "Secure" in response.headers["Set-Cookie"]
 
 
+def cookie_attributes(set_cookie: str) -> tuple[str, dict[str, str]]:
+    """The name of a Set-Cookie header and its attributes, names in lower case."""
+    first, *rest = [part.strip() for part in set_cookie.split(";")]
+    attributes = {}
+    for part in rest:
+        key, _, value = part.partition("=")
+        attributes[key.lower()] = value
+    return first.partition("=")[0], attributes
+
+
+def test_on_https_the_session_cookie_has_the_host_prefix(make_app, make_user, monkeypatch):
+    # ASVS 5.0 V3.3.1: __Host- makes the browser insist on Secure, Path=/ and no Domain.
+    monkeypatch.setenv("MZA_HTTPS", "1")
+    app = make_app(TESTING=False, SECRET_KEY="verzonnen-" * 4)
+    response = log_in(app.test_client(), make_user().email)
+    name, attributes = cookie_attributes(response.headers["Set-Cookie"])
+    assert name == "__Host-session"
+    assert "secure" in attributes and "httponly" in attributes
+    assert attributes["path"] == "/"
+    assert "domain" not in attributes
+    assert attributes["samesite"] == "Lax"
+
+
+def test_on_plain_http_the_session_cookie_keeps_its_plain_name(make_app, make_user, monkeypatch):
+    # Browsers drop a __Host- cookie that is not Secure, so without https it has no prefix.
+    monkeypatch.setenv("MZA_HTTPS", "0")
+    app = make_app(TESTING=False, SECRET_KEY="verzonnen-" * 4)
+    client = app.test_client()
+    response = log_in(client, make_user().email)
+    name, attributes = cookie_attributes(response.headers["Set-Cookie"])
+    assert name == "session"
+    assert "secure" not in attributes
+    assert signed_in(client)
+
+
 def test_service_pages_have_a_strict_csp_and_the_portal_keeps_its_headers(client):
     login = client.get("/inloggen")
     assert login.headers["Content-Security-Policy"] == SERVICE_CSP
@@ -344,7 +388,7 @@ def test_service_pages_have_a_strict_csp_and_the_portal_keeps_its_headers(client
     assert login.headers["X-Frame-Options"] == "DENY"
     assert login.headers["Cache-Control"] == "no-store"
     portal = client.get("/")
-    assert "Content-Security-Policy" not in portal.headers
+    assert "'unsafe-inline'" not in portal.headers["Content-Security-Policy"]
     assert portal.headers["X-Frame-Options"] == "SAMEORIGIN"
     assert "Set-Cookie" not in portal.headers
 

@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-import threading
-import time
 import uuid
-from contextlib import closing, contextmanager
+from contextlib import closing
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, inspect, select, table
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -26,6 +23,7 @@ from quiz_service import backup, create_app
 from quiz_service.cli import main
 from quiz_service.db import make_engine
 from tests.academie import close_app, log_in
+from tests.backup_load import row_counts, transactions, writing
 from tests.conftest import BufferedClient
 from tests.kill_writer import TABLES, numbers_per_table, write_transaction
 
@@ -33,70 +31,6 @@ from tests.kill_writer import TABLES, numbers_per_table, write_transaction
 def _needs_pg_tools(db) -> None:
     if db.dialect == "postgresql" and not (shutil.which("pg_dump") and shutil.which("pg_restore")):
         pytest.skip("pg_dump of pg_restore staat niet in PATH")
-
-
-class Writer:
-    """Commits transactions in a thread of its own until stopped; `acked` counts the commits."""
-
-    def __init__(self, db):
-        self.db = db
-        self.tag = f"bk{uuid.uuid4().hex[:8]}"
-        self.acked = 0
-        self.error: BaseException | None = None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run)
-
-    def _run(self) -> None:
-        try:
-            with self.db.session() as session:
-                while not self._stop.is_set():
-                    write_transaction(session, self.tag, self.acked + 1)
-                    self.acked += 1
-        except BaseException as error:  # re-raised in the test's own thread
-            self.error = error
-
-    def wait_for(self, count: int) -> None:
-        deadline = time.monotonic() + 30
-        while self.acked < count and self.error is None:
-            assert time.monotonic() < deadline, f"de schrijver kwam niet verder dan {self.acked}"
-            time.sleep(0.005)
-
-
-@contextmanager
-def writing(db):
-    writer = Writer(db)
-    writer._thread.start()
-    try:
-        yield writer
-    finally:
-        writer._stop.set()
-        writer._thread.join()
-    if writer.error is not None:
-        raise writer.error
-
-
-def _row_counts(url) -> dict[str, int]:
-    engine = make_engine(url)
-    try:
-        with engine.connect() as connection:
-            return {
-                name: connection.scalar(select(func.count()).select_from(table(name)))
-                for name in inspect(connection).get_table_names()
-            }
-    finally:
-        engine.dispose()
-
-
-def _transactions(url, tag) -> set[int]:
-    """The writer's transactions in the database at `url`, after checking each is complete."""
-    engine = make_engine(url)
-    try:
-        with Session(engine) as session:
-            stored = numbers_per_table(session, tag)
-    finally:
-        engine.dispose()
-    assert all(stored[name] == stored["gebruiker"] for name in TABLES), "een halve transactie"
-    return stored["gebruiker"]
 
 
 def test_a_backup_taken_while_writes_run_restores_whole_and_the_service_runs_on_it(
@@ -124,8 +58,8 @@ def test_a_backup_taken_while_writes_run_restores_whole_and_the_service_runs_on_
         with closing(sqlite3.connect(restored_url.database)) as connection:
             assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert result.rows == made.rows
-    assert result.rows == _row_counts(restored_url)
-    numbers = _transactions(restored_url, writer.tag)
+    assert result.rows == row_counts(restored_url)
+    numbers = transactions(restored_url, writer.tag)
     # A whole number of transactions, in commit order, nothing from after the backup. The +1
     # is a commit that finished just before the snapshot but was not yet counted.
     assert numbers == set(range(1, len(numbers) + 1))
@@ -155,7 +89,7 @@ def cli_db(db, monkeypatch):
 
 def _untouched(db, counts, person) -> None:
     """The current database still has every row, and no half-written file lies beside it."""
-    assert _row_counts(db.url) == counts
+    assert row_counts(db.url) == counts
     with db.session() as session:
         assert numbers_per_table(session, person)["gebruiker"] == {1}
     if db.dialect == "sqlite":
@@ -169,7 +103,7 @@ def current(cli_db):
     tag = f"nu{uuid.uuid4().hex[:8]}"
     with cli_db.session() as session:
         write_transaction(session, tag, 1)
-    return tag, _row_counts(cli_db.url)
+    return tag, row_counts(cli_db.url)
 
 
 def test_restoring_a_file_that_is_no_database_is_refused_and_changes_nothing(
@@ -234,8 +168,8 @@ def test_the_backup_command_prints_the_rows_per_table_and_restore_undoes_later_c
             write_transaction(session, tag, 2)
     finally:
         engine.dispose()
-    assert _transactions(target, tag) == {1, 2}
+    assert transactions(target, tag) == {1, 2}
     assert main(["herstel", str(copy)]) == 0
     assert "Database hersteld uit" in capsys.readouterr().out
-    assert _row_counts(target) == counts
-    assert _transactions(target, tag) == {1}
+    assert row_counts(target) == counts
+    assert transactions(target, tag) == {1}

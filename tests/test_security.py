@@ -86,6 +86,8 @@ def check_headers(response, path: str, endpoint: str | None) -> list[str]:
     if endpoint == PORTAL_ENDPOINT:
         if headers.get("X-Frame-Options") != "SAMEORIGIN":
             problems.append("portal X-Frame-Options")
+        if response.mimetype == "text/html" and "script-src" not in csp(response):
+            problems.append("portal CSP")
         return problems
     directives = csp(response)
     policy = " ; ".join(directives.values())

@@ -94,3 +94,15 @@ class ChangePasswordForm(NewPasswordForm):
             Length(max=1024, message="Dit wachtwoord is te lang."),
         ],
     )
+
+
+class CodeForm(FlaskForm):
+    """The second step: six digits from the app, or a recovery code (checked by the service)."""
+
+    code = StringField(
+        "Code",
+        validators=[
+            DataRequired(message="Vul de code in."),
+            Length(max=64, message="Deze code is te lang."),
+        ],
+    )

@@ -1,10 +1,10 @@
-"""`/inloggen`, `/uitloggen`, registering, joining, a forgotten password, the signed-in user of
-a request, and `login_required`."""
+"""`/inloggen` (with the second step for privileged roles), `/uitloggen`, registering, joining,
+a forgotten password, the signed-in user of a request, and `login_required`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -31,9 +31,10 @@ from site_builder import settings
 from .. import db
 from ..accounts import AccountError
 from ..models import ROLES, Gebruiker, normalise_email
-from . import reset, services
+from . import events, lifetime, mfa, reset, services
 from .forms import (
     ChangePasswordForm,
+    CodeForm,
     ForgotPasswordForm,
     JoinForm,
     LoginForm,
@@ -41,6 +42,7 @@ from .forms import (
     NewPasswordForm,
     RegisterForm,
 )
+from .qr import qr_path
 
 bp = Blueprint("auth", __name__)
 
@@ -54,6 +56,20 @@ F = TypeVar("F", bound=Callable[..., Any])
 GENERIC_LOGIN_ERROR = (
     "Het e-mailadres of het wachtwoord klopt niet. Controleer ze en probeer het opnieuw."
 )
+WRONG_CODE = (
+    "Deze code klopt niet, of is al gebruikt. Vul de 6 cijfers in die de app nu laat zien. "
+    "Of gebruik een herstelcode."
+)
+WRONG_SET_UP_CODE = (
+    "Deze code klopt niet. Vul de 6 cijfers in die de app nu laat zien. Ziet u geen code? "
+    "Scan de QR-code dan opnieuw, of typ de code onder de QR-code over in de app."
+)
+PENDING_GONE = "Het inloggen duurde te lang of is afgebroken. Log opnieuw in."
+
+# Between a right password and a right code the session holds only this marker, never "uid":
+# nothing that needs a login opens before the second step is done.
+PENDING = "tweede_stap"
+PENDING_MINUTES = 10
 
 
 def init_app(app: Flask) -> None:
@@ -65,6 +81,14 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RESET_LIMIT_PER_IP", settings.get("MZA_RESET_LIMIT_PER_IP"))
     app.config.setdefault("RESET_VALID_MINUTES", int(settings.get("MZA_RESET_GELDIG_MINUTEN")))
     app.config.setdefault("INVITE_VALID_DAYS", int(settings.get("MZA_UITNODIGING_GELDIG_DAGEN")))
+    app.config.setdefault("MFA_ROLES", settings.get("MZA_TWEEDE_STAP_ROLLEN"))
+    if isinstance(app.config["MFA_ROLES"], str):
+        app.config["MFA_ROLES"] = mfa.required_roles(app.config["MFA_ROLES"])
+    app.config.setdefault("CODE_LIMIT_PER_ACCOUNT", settings.get("MZA_CODE_LIMIT_PER_ACCOUNT"))
+    app.config.setdefault("SESSION_IDLE_MINUTES", int(settings.get("MZA_SESSIE_INACTIEF_MINUTEN")))
+    app.config.setdefault("SESSION_MAX_HOURS", int(settings.get("MZA_SESSIE_MAX_UREN")))
+    # Tests set CLOCK to a function that returns the moment they need (time injection).
+    app.config.setdefault("CLOCK", None)
     limiter.init_app(app)
     app.register_blueprint(bp)
 
@@ -76,20 +100,51 @@ def init_app(app: Flask) -> None:
 # --- The signed-in user ---
 
 
+def now() -> datetime:
+    """This moment in UTC, or the moment a test set in `CLOCK`."""
+    clock = current_app.config.get("CLOCK")
+    return clock() if clock is not None else datetime.now(UTC)
+
+
+def _limits() -> lifetime.Limits:
+    return lifetime.Limits(
+        idle_minutes=current_app.config["SESSION_IDLE_MINUTES"],
+        absolute_hours=current_app.config["SESSION_MAX_HOURS"],
+    )
+
+
 def current_user() -> Gebruiker | None:
     """The user of this request, checked against the database once per request.
 
     Lazy, so portal pages and other anonymous requests never touch the session or the database.
-    A cookie whose epoch is out of date (after logout) or whose account is deleted is cleared.
+    A cookie whose epoch is out of date (after logout) or whose account is deleted is cleared,
+    and so is one past its idle timeout or its absolute lifetime (with a message on the next
+    page; the JSON API answers 401).
     """
     if "current_user" not in g:
         user = None
         if "uid" in session:
-            user = services.load_session_user(
-                db.session(), session.get("uid"), session.get("epoch")
-            )
-            if user is None:
+            moment, limits = now(), _limits()
+            reason = lifetime.expired(session, moment, limits)
+            if reason is None:
+                user = services.load_session_user(
+                    db.session(), session.get("uid"), session.get("epoch")
+                )
+                if user is None:
+                    session.clear()
+                else:
+                    lifetime.touch(session, moment)
+            else:
+                uid = session.get("uid")
                 session.clear()
+                events.log(
+                    "sessie_verlopen",
+                    account=uid if isinstance(uid, int) else None,
+                    reden=reason,
+                    now=moment,
+                )
+                if request.blueprint != "api":
+                    flash(lifetime.message(reason, limits))
         g.current_user = user
     return g.current_user
 
@@ -138,6 +193,21 @@ def _failed(response: Any) -> bool:
     return response.status_code != 302
 
 
+def _refused(response: Any) -> bool:
+    # The second step: a wrong or missing code (400, 401) counts; a redirect or the page with
+    # the recovery codes does not.
+    return response.status_code >= 400
+
+
+def _pending_account() -> str:
+    pending = session.get(PENDING)
+    return f"code:{pending.get('uid') if isinstance(pending, dict) else None}"
+
+
+def _ip() -> str:
+    return get_remote_address() or ""
+
+
 # --- Views ---
 
 
@@ -161,26 +231,188 @@ def login():
     if request.method == "GET":
         return render_template("auth/inloggen.html", form=form, next_url=next_url)
     if not form.validate():
+        # Also a failed attempt (it counts towards the limit too).
+        events.log("inloggen_mislukt", email=form.email.data or "", ip=_ip(), reden="formulier")
         return render_template("auth/inloggen.html", form=form, next_url=next_url), 400
     user = services.authenticate(db.session(), form.email.data, form.password.data)
     if user is None:
+        # The same line for an unknown address and a wrong password, as on the page.
+        events.log("inloggen_mislukt", email=form.email.data, ip=_ip())
         return (
             render_template(
                 "auth/inloggen.html", form=form, next_url=next_url, error=GENERIC_LOGIN_ERROR
             ),
             401,
         )
+    if needs_second_step(user):
+        _start_pending(user, next_url)
+        events.log("code_gevraagd", account=user.id, ip=_ip())
+        return redirect(url_for("auth.code" if mfa.is_set_up(user) else "auth.set_up"))
     _start_session(user)
+    events.log("inloggen_gelukt", account=user.id, ip=_ip())
     flash(f"U bent ingelogd als {user.display_name}.")
     return redirect(next_url)
 
 
+def needs_second_step(user: Gebruiker) -> bool:
+    return user.role in current_app.config["MFA_ROLES"]
+
+
 def _start_session(user: Gebruiker) -> None:
-    # A fresh session: nothing from before the login carries over.
+    # A fresh session: nothing from before the login carries over (also not the marker of
+    # the second step).
     session.clear()
     session["uid"] = user.id
     session["epoch"] = user.session_epoch
+    lifetime.start(session, now())
     g.current_user = user
+
+
+# --- The second step ---
+
+
+def _start_pending(user: Gebruiker, next_url: str) -> None:
+    session.clear()
+    session[PENDING] = {
+        "uid": user.id,
+        "epoch": user.session_epoch,
+        "at": int(now().timestamp()),
+        "volgende": next_url,
+    }
+
+
+def _pending_user() -> Gebruiker | None:
+    """The account whose password was right a moment ago in this browser, if it still waits
+    for its second step (and still exists, with the same epoch and a role that needs it)."""
+    pending = session.get(PENDING)
+    if not isinstance(pending, dict) or not isinstance(pending.get("at"), int):
+        return None
+    if now().timestamp() - pending["at"] > PENDING_MINUTES * 60:
+        return None
+    user = services.load_session_user(db.session(), pending.get("uid"), pending.get("epoch"))
+    if user is None or not needs_second_step(user):
+        return None
+    return user
+
+
+def _pending_gone():
+    if current_user() is not None:
+        return redirect("/")  # already logged in, e.g. after reloading the recovery codes
+    session.pop(PENDING, None)
+    flash(PENDING_GONE)
+    return redirect(url_for("auth.login"))
+
+
+def _finish_login(user: Gebruiker, step: str) -> str:
+    """Start the real session after the second step; returns where to go next."""
+    next_url = _safe_next(session[PENDING].get("volgende"))
+    _start_session(user)
+    events.log("inloggen_gelukt", account=user.id, ip=_ip(), stap=step)
+    return next_url
+
+
+@bp.route("/inloggen/code", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["CODE_LIMIT_PER_ACCOUNT"],
+    key_func=_pending_account,
+    methods=["POST"],
+    deduct_when=_refused,
+    scope="code-account",
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_IP"],
+    methods=["POST"],
+    deduct_when=_refused,
+    scope="code-ip",
+)
+def code():
+    user = _pending_user()
+    if user is None:
+        return _pending_gone()
+    if not mfa.is_set_up(user):
+        return redirect(url_for("auth.set_up"))
+    form = CodeForm()
+    if request.method == "GET":
+        return render_template("auth/code.html", form=form)
+    if not form.validate():
+        return render_template("auth/code.html", form=form), 400
+    accepted = mfa.verify(db.session(), user.id, form.code.data, now())
+    if accepted is None:
+        events.log("code_mislukt", account=user.id, ip=_ip())
+        form.code.errors = [*form.code.errors, WRONG_CODE]
+        return render_template("auth/code.html", form=form), 401
+    if accepted.kind == mfa.RECOVERY:
+        events.log("herstelcode_gebruikt", account=user.id, ip=_ip(), over=accepted.recovery_left)
+    else:
+        events.log("code_gelukt", account=user.id, ip=_ip())
+    next_url = _finish_login(user, accepted.kind)
+    flash(f"U bent ingelogd als {user.display_name}.")
+    if accepted.kind == mfa.RECOVERY:
+        flash(recovery_used_message(accepted.recovery_left))
+    return redirect(next_url)
+
+
+def recovery_used_message(left: int) -> str:
+    codes = "herstelcode" if left == 1 else "herstelcodes"
+    message = f"U heeft een herstelcode gebruikt. U heeft nog {left} {codes}."
+    if left <= 3:
+        message += (
+            " Vraag de beheerder om uw tweede stap te wissen. Dan stelt u hem opnieuw in en "
+            "krijgt u nieuwe herstelcodes."
+        )
+    return message
+
+
+def _set_up_page(user: Gebruiker, secret: str, form: CodeForm):
+    return render_template(
+        "auth/instellen.html",
+        form=form,
+        secret=mfa.grouped_secret(secret),
+        qr=qr_path(mfa.provisioning_uri(secret, user.email)),
+    )
+
+
+@bp.route("/inloggen/instellen", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["CODE_LIMIT_PER_ACCOUNT"],
+    key_func=_pending_account,
+    methods=["POST"],
+    deduct_when=_refused,
+    scope="set-up-account",
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_IP"],
+    methods=["POST"],
+    deduct_when=_refused,
+    scope="set-up-ip",
+)
+def set_up():
+    user = _pending_user()
+    if user is None:
+        return _pending_gone()
+    if mfa.is_set_up(user):
+        return redirect(url_for("auth.code"))
+    try:
+        secret = mfa.begin_set_up(db.session(), user.id)
+    except mfa.AlreadySetUp:
+        return redirect(url_for("auth.code"))
+    form = CodeForm()
+    if request.method == "GET":
+        return _set_up_page(user, secret, form)
+    if not form.validate():
+        return _set_up_page(user, secret, form), 400
+    try:
+        recovery = mfa.confirm_set_up(db.session(), user.id, form.code.data, now())
+    except mfa.AlreadySetUp:
+        return redirect(url_for("auth.code"))
+    if recovery is None:
+        events.log("code_mislukt", account=user.id, ip=_ip(), stap="instellen")
+        form.code.errors = [*form.code.errors, WRONG_SET_UP_CODE]
+        return _set_up_page(user, secret, form), 400
+    events.log("tweede_stap_ingesteld", account=user.id, ip=_ip())
+    next_url = _finish_login(user, "instellen")
+    # Shown once, in this answer: the codes are stored only as digests.
+    return render_template("auth/herstelcodes.html", codes=recovery, next_url=next_url)
 
 
 @bp.route("/registreren", methods=["GET", "POST"])
@@ -242,6 +474,7 @@ def logout():
     user = current_user()
     if user is not None:
         services.end_all_sessions(db.session(), user.id)
+        events.log("uitgelogd", account=user.id, ip=_ip())
     session.clear()
     g.current_user = None
     flash("U bent uitgelogd.")
@@ -282,7 +515,8 @@ def forgot_password():
     if not form.validate():
         return render_template("auth/wachtwoord_vergeten.html", form=form), 400
     valid_for = timedelta(minutes=current_app.config["RESET_VALID_MINUTES"])
-    reset.request_reset(db.session(), form.email.data, reset_link, valid_for)
+    known = reset.request_reset(db.session(), form.email.data, reset_link, valid_for)
+    events.log("wachtwoord_herstel_gevraagd", email=form.email.data, ip=_ip(), bekend=int(known))
     # The same answer whether or not the address has an account.
     return redirect(url_for("auth.reset_requested"), 303)
 
@@ -324,12 +558,13 @@ def reset_password(token: str):
     if not form.validate():
         return render_template("auth/wachtwoord_herstellen.html", **page), 400
     try:
-        reset.set_password(db.session(), token, form.password.data)
+        user_id = reset.set_password(db.session(), token, form.password.data)
     except AccountError as error:
         form.password.errors = [*form.password.errors, str(error)]
         return render_template("auth/wachtwoord_herstellen.html", **page), 400
     except reset.InvalidToken:
         return render_template("auth/link_verlopen.html"), 404
+    events.log("wachtwoord_hersteld", account=user_id, ip=_ip())
     # Not logged in here: the person logs in with the new password, so their password manager
     # can store it, and a link that leaked does not also give a session.
     session.clear()
@@ -363,13 +598,13 @@ def change_password():
             db.session(), user.id, form.current_password.data, form.password.data
         )
     except AccountError as error:
-        field = (
-            form.current_password
-            if str(error) == services.WRONG_CURRENT_PASSWORD
-            else form.password
-        )
+        wrong = str(error) == services.WRONG_CURRENT_PASSWORD
+        if wrong:
+            events.log("wachtwoord_wijzigen_mislukt", account=user.id, ip=_ip())
+        field = form.current_password if wrong else form.password
         field.errors = [*field.errors, str(error)]
         return render_template("auth/wachtwoord_wijzigen.html", form=form), 400
+    events.log("wachtwoord_gewijzigd", account=user.id, ip=_ip())
     # This browser stays logged in; every other session has ended.
     session["epoch"] = epoch
     flash("Uw nieuwe wachtwoord is opgeslagen. Op andere apparaten bent u nu uitgelogd.")
@@ -394,6 +629,8 @@ def csrf_error(_error: CSRFError):
 
 @bp.app_errorhandler(429)
 def too_many_requests(_error: Exception):
+    if request.blueprint == "auth":
+        _log_lockout()
     message = "Dit is te vaak geprobeerd. Wacht even en probeer het daarna opnieuw. "
     if request.blueprint == "bijeenkomsten":
         message += "Of meld u aan met een account; dan geldt deze grens niet."
@@ -405,6 +642,20 @@ def too_many_requests(_error: Exception):
     return (
         render_template("auth/fout.html", title="Te veel pogingen", message=message),
         429,
+    )
+
+
+def _log_lockout() -> None:
+    pending = session.get(PENDING)
+    account = session.get("uid")
+    if isinstance(pending, dict):
+        account = pending.get("uid")
+    events.log(
+        "te_veel_pogingen",
+        account=account if isinstance(account, int) else None,
+        email=request.form.get("email") or None,
+        ip=_ip(),
+        stap=request.endpoint or "",
     )
 
 

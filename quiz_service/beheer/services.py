@@ -198,9 +198,14 @@ class StaffRow:
     rol: str
     team: str | None
     has_password: bool
+    id: int = 0
+    # Whether the second step is set up; None for a role that does not need one.
+    second_step: bool | None = None
 
 
-def staff(session: Session, organisatie_id: int) -> list[StaffRow]:
+def staff(
+    session: Session, organisatie_id: int, second_step_roles: frozenset[str] = frozenset()
+) -> list[StaffRow]:
     rows = session.execute(
         select(
             Gebruiker.display_name,
@@ -208,15 +213,34 @@ def staff(session: Session, organisatie_id: int) -> list[StaffRow]:
             Gebruiker.role,
             Team.naam,
             Gebruiker.password_hash,
+            Gebruiker.id,
+            Gebruiker.totp_confirmed_at,
         )
         .outerjoin(Team, Gebruiker.team_id == Team.id)
         .where(Gebruiker.organisatie_id == organisatie_id, Gebruiker.deleted_at.is_(None))
         .order_by(func.lower(Gebruiker.display_name), Gebruiker.email)
     ).all()
     return [
-        StaffRow(naam, email, rol, team, has_usable_password(password_hash))
-        for naam, email, rol, team, password_hash in rows
+        StaffRow(
+            naam,
+            email,
+            rol,
+            team,
+            has_usable_password(password_hash),
+            user_id,
+            (confirmed_at is not None) if rol in second_step_roles else None,
+        )
+        for naam, email, rol, team, password_hash, user_id, confirmed_at in rows
     ]
+
+
+def person(session: Session, user_id: int) -> Gebruiker:
+    """An active account, for an action of the beheerder on it; raises NotFound."""
+    user = session.get(Gebruiker, user_id)
+    session.rollback()
+    if user is None or user.deleted_at is not None:
+        raise NotFound
+    return user
 
 
 # --- Importing staff from CSV ---

@@ -20,6 +20,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import audit, db
+from ..auth import events, mfa
 from ..auth.views import current_user, external_url, login_required, reset_link
 from ..forms import ActionForm
 from ..localtime import AMSTERDAM
@@ -120,10 +121,11 @@ def _organisation_page(
             "beheer/organisatie.html",
             organisatie=organisatie,
             teams=services.teams(s, organisatie_id),
-            staff=services.staff(s, organisatie_id),
+            staff=services.staff(s, organisatie_id, current_app.config["MFA_ROLES"]),
             team_form=team_form or TeamForm(formdata=None),
             import_form=import_form or ImportForm(formdata=None),
             code_form=ActionForm(),
+            clear_form=ActionForm(),
             columns=services.COLUMNS,
             roles=services.IMPORT_ROLES,
         ),
@@ -170,6 +172,32 @@ def add_team(organisatie_id: int):
         form.team_naam.errors = [*form.team_naam.errors, str(error)]
         return _organisation_page(organisatie_id, team_form=form, status=400)
     flash(f"Het team {team.naam} is toegevoegd.")
+    return redirect(url_for("beheer.organisation", organisatie_id=organisatie_id), 303)
+
+
+# --- The second step of someone who lost their phone ---
+
+
+@bp.route("/gebruikers/<int:user_id>/tweede-stap-wissen", methods=["POST"])
+@login_required("beheerder")
+def clear_second_step(user_id: int):
+    if not ActionForm().validate():
+        abort(400)
+    s = db.session()
+    try:
+        person = services.person(s, user_id)
+    except services.NotFound:
+        abort(404)
+    name, organisatie_id = person.display_name, person.organisatie_id
+    if not mfa.clear(s, user_id, actor=current_user()):
+        abort(404)
+    events.log("tweede_stap_gewist", account=user_id, door=current_user().id)
+    flash(
+        f"De tweede stap van {name} is gewist. {name} stelt hem opnieuw in bij de volgende "
+        "keer inloggen."
+    )
+    if organisatie_id is None:
+        return redirect(url_for("beheer.overview"), 303)
     return redirect(url_for("beheer.organisation", organisatie_id=organisatie_id), 303)
 
 

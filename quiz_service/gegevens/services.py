@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..api import serialize
 from ..api.serialize import when
+from ..auth import mfa
 from ..bijeenkomsten import signups
 from ..bijeenkomsten.mails import Links
 from ..models import (
@@ -33,7 +34,7 @@ from ..models import (
     WachtwoordReset,
 )
 
-EXPORT_VERSION = 2
+EXPORT_VERSION = 3
 
 # Every table that holds something about a person (a foreign key to gebruiker, or an e-mail
 # address), with where it is in the export or why it is not. tests/test_privacy_data.py fails
@@ -103,6 +104,16 @@ def export(session: Session, user_id: int) -> dict[str, Any]:
             "laatst_ingelogd_op": when(user.laatst_ingelogd_at),
             "organisatie": user.organisatie.naam if user.organisatie else None,
             "team": user.team.naam if user.team else None,
+            # Whether it is set up and when, never the secret or the recovery codes: they are
+            # keys, not information about the person (and a download may end up anywhere).
+            "tweede_stap": {
+                "ingesteld": user.totp_confirmed_at is not None,
+                "ingesteld_op": when(user.totp_confirmed_at),
+                "laatste_code_gebruikt_op": when(
+                    mfa.step_start(user.totp_last_step) if user.totp_last_step is not None else None
+                ),
+                "herstelcodes_over": len((user.recovery_code_hashes or "").split()),
+            },
         },
         "gelezen_lessen": [
             {"cursus": row.cursus, "les": row.les, "eerst_gelezen_op": when(row.gelezen_at)}

@@ -16,7 +16,8 @@ from .forms import DeleteAccountForm
 
 bp = Blueprint("gegevens", __name__, url_prefix="/mijn-gegevens")
 
-WRONG_PASSWORD = "Dit wachtwoord klopt niet. Uw account is niet verwijderd."
+# bandit B105: a message.
+WRONG_PASSWORD = "Dit wachtwoord klopt niet. Uw account is niet verwijderd."  # nosec B105
 
 
 @bp.route("/")

@@ -3,12 +3,20 @@
 The portal's index is built by `site-builder build` into ZOEKINDEX_DIR/portaal; the meetings
 change while the service runs, so the service rebuilds their small index (in
 ZOEKINDEX_DIR/bijeenkomsten) after every change and at start-up.
+
+The indexes are warmed when they are opened (see site_builder.search: the first query of a
+common word read its postings, tens of milliseconds), and the service opens them in the
+background from its first request on (about a second at 11,000 documents; a search in that
+second waits for it, and none pays for a cold index). Not at
+create_app: the command-line jobs make an app too, and a thread still reading the index when
+such a short job ends can crash the interpreter's shutdown.
 """
 
 from __future__ import annotations
 
 import logging
 import tempfile
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -35,6 +43,10 @@ def init_app(app: Flask) -> None:
     if app.testing:
         app.config.setdefault("ZOEKINDEX_DIR", tempfile.mkdtemp(prefix="mza-zoekindex-"))
     app.config.setdefault("ZOEKINDEX_DIR", settings.get("MZA_ZOEKINDEX_DIR"))
+    # Tests open small indexes; a thread per test app would only add noise.
+    app.config.setdefault("ZOEKINDEX_WARM", not app.testing)
+    if app.config["ZOEKINDEX_WARM"]:
+        app.before_request(_start_warming)
 
 
 def index_dir(app: Flask) -> Path:
@@ -42,20 +54,52 @@ def index_dir(app: Flask) -> Path:
     return path if path.is_absolute() else ROOT / path
 
 
+_LOCK = threading.Lock()
+
+
+def app_search(app: Flask) -> search.Search:
+    """The app's search, made once; it notices a rebuilt index by itself and warms it."""
+    found = app.extensions.get("zoeken")
+    if found is None:
+        with _LOCK:
+            found = app.extensions.get("zoeken")
+            if found is None:
+                base = index_dir(app)
+                found = app.extensions["zoeken"] = search.Search(
+                    base / "portaal", base / "bijeenkomsten", warm=True
+                )
+    return found
+
+
 def searcher() -> search.Search:
-    """The app's search, opened once; it notices a rebuilt index by itself.
+    """The app's search for this request.
 
     The meetings' index is made on first use and again when it is an hour old, so meetings
     that have ended drop out even when nothing changes.
     """
-    base = index_dir(current_app)
-    meetings = base / "bijeenkomsten"
-    if search.age(meetings) > MEETINGS_MAX_AGE:
+    if search.age(index_dir(current_app) / "bijeenkomsten") > MEETINGS_MAX_AGE:
         refresh_meetings(db.session(), choices())
-    found = current_app.extensions.get("zoeken")
-    if found is None:
-        found = current_app.extensions["zoeken"] = search.Search(base / "portaal", meetings)
-    return found
+    return app_search(current_app)
+
+
+def _warm(app: Flask) -> None:
+    try:
+        app_search(app).open()
+    except Exception:  # the first search will try again, and say what is wrong
+        log.exception("De zoekindex is niet vooraf geopend")
+
+
+def _start_warming() -> None:
+    """Before the first request: open and warm the indexes in a thread of their own."""
+    app = current_app._get_current_object()
+    if "zoeken-opwarmen" in app.extensions:
+        return
+    with _LOCK:
+        if "zoeken-opwarmen" in app.extensions:
+            return
+        thread = threading.Thread(target=_warm, args=(app,), name="zoekindex-opwarmen", daemon=True)
+        app.extensions["zoeken-opwarmen"] = thread
+    thread.start()
 
 
 class _Gemeenten:

@@ -24,6 +24,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page
 
+from quiz_service.models import Poging
+from tests.academie import PASSWORD, totp_code
 from tests.conftest import CONTENT, KAART
 from tests.e2e.axe import serious_violations
 from tests.e2e.conftest import running
@@ -254,6 +256,20 @@ def _page_kind(url: str, title: str, variant: Variant) -> tuple:
     return (urlsplit(url).netloc, path, title, variant.width, variant.javascript)
 
 
+def log_in(person: Journey, user, password: str = PASSWORD) -> None:
+    """On the login page: the e-mail address and the password, and for a role with a second
+    step the code its app shows now (from the account's secret), each typed the journey's way.
+    The code page is checked like every other page."""
+    page = person.page
+    person.fill(page.get_by_label("E-mailadres", exact=True), user.email)
+    person.fill(page.get_by_label("Wachtwoord", exact=True), password)
+    person.press(page.locator("main").get_by_role("button", name="Inloggen"))
+    if urlsplit(page.url).path == "/inloggen/code":
+        person.check()
+        person.fill(page.get_by_label("Code", exact=True), totp_code(user.totp_secret))
+        person.press(page.locator("main").get_by_role("button", name="Inloggen"))
+
+
 @contextmanager
 def journey(browser: Browser, base_url: str, variant: Variant) -> Iterator[Journey]:
     """A Journey whose context is closed however the test ends; call `finish()` to assert."""
@@ -311,3 +327,20 @@ def serving_real_portal(
         SIGNUP_LIMIT_PER_IP="1000 per hour",
     ) as url:
         yield url
+
+
+def stored_questions(db, page) -> list[dict]:
+    """The questions the server drew for the attempt on the page, with their answer key."""
+    attempt_id = int(page.url.rstrip("/").rsplit("/", 1)[-1])
+    with db.session() as session:
+        return session.get(Poging, attempt_id).vragen
+
+
+def answer(person: Journey, questions: list[dict], wrong: int | None = None) -> None:
+    """Tick the right options of every question, in the order of the page; question number
+    `wrong` (0-based) gets one wrong option instead."""
+    main = person.page.locator("main")
+    for number, question in enumerate(questions):
+        options = [o for o in question["opties"] if o["juist"] != (number == wrong)]
+        for option in options[:1] if number == wrong else options:
+            person.tick(main.locator(f"#vraag-{question['id']}-{option['id']}"))

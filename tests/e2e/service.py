@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from quiz_service import create_app
-from tests.academie import FICTIONAL_CONTENT, PASSWORD, close_app
+from tests.academie import FICTIONAL_CONTENT, PASSWORD, close_app, totp_code
 from tests.e2e.axe import serious_violations
 from tests.e2e.conftest import make_test_server, running
 
@@ -49,10 +50,24 @@ def open_page(browser: Browser, url: str, width: int) -> tuple[BrowserContext, P
 
 
 def sign_in(page: Page, user, password: str = PASSWORD) -> None:
+    """Log in through the pages; for a role with a second step, type the code its app shows
+    (from the account's secret), or set the app up first from the key on the page."""
     page.goto("/inloggen")
     page.fill("input[name=email]", user.email)
     page.fill("input[name=password]", password)
-    page.locator("form[action='/inloggen'] button[type=submit]").click()
+    with page.expect_navigation():
+        page.locator("form[action='/inloggen'] button[type=submit]").click()
+    path = urlsplit(page.url).path
+    if path == "/inloggen/instellen":
+        secret = page.locator("#sleutel").inner_text().replace(" ", "")
+        page.fill("input[name=code]", totp_code(secret))
+        with page.expect_navigation():
+            page.locator("form[action='/inloggen/instellen'] button[type=submit]").click()
+        assert "Bewaar uw herstelcodes" in page.content(), "de tweede stap instellen mislukte"
+    elif path == "/inloggen/code":
+        page.fill("input[name=code]", totp_code(user.totp_secret))
+        with page.expect_navigation():
+            page.locator("form[action='/inloggen/code'] button[type=submit]").click()
 
 
 def no_horizontal_scroll(page: Page) -> bool:

@@ -26,7 +26,7 @@ from sqlalchemy import select
 
 from quiz_service.bijeenkomsten.forms import CONSENT
 from quiz_service.localtime import today as today_in_amsterdam
-from quiz_service.models import Bijeenkomst, Gebruiker, Poging
+from quiz_service.models import Bijeenkomst, Gebruiker
 from site_builder.problems import Problems
 from sociale_kaart.embed import snippet
 from sociale_kaart.loader import load_kaart
@@ -36,9 +36,12 @@ from tests.e2e.conftest import serving_site
 from tests.e2e.journeys import (
     TOETSENBORD,
     Journey,
+    answer,
     journey,
+    log_in,
     serving_page,
     serving_real_portal,
+    stored_questions,
     variants,
 )
 from tests.e2e.test_bijeenkomsten_pages import DESCRIPTION, fictional_address
@@ -69,23 +72,6 @@ def kaart_site(tmp_path_factory) -> Path:
 def kaart_portal(kaart_site: Path) -> Iterator[str]:
     with serving_site(kaart_site, "kaart-journeys") as url:
         yield url
-
-
-def stored_questions(db, page) -> list[dict]:
-    """The questions the server drew for the attempt on the page, with their answer key."""
-    attempt_id = int(page.url.rstrip("/").rsplit("/", 1)[-1])
-    with db.session() as session:
-        return session.get(Poging, attempt_id).vragen
-
-
-def answer(person: Journey, questions: list[dict], wrong: int | None = None) -> None:
-    """Tick the right options of every question, in the order of the page; question number
-    `wrong` (0-based) gets one wrong option instead."""
-    main = person.page.locator("main")
-    for number, question in enumerate(questions):
-        options = [o for o in question["opties"] if o["juist"] != (number == wrong)]
-        for option in options[:1] if number == wrong else options:
-            person.tick(main.locator(f"#vraag-{question['id']}-{option['id']}"))
 
 
 # --- 1. A mantelzorger searches, reads about dementie and practises without an account --------
@@ -140,9 +126,7 @@ def test_a_mantelzorger_finds_respijtzorg_in_their_gemeente(browser, kaart_porta
             person.choose(page.get_by_label("Gemeente", exact=True), "Dronten")
             person.choose(page.get_by_label("Soort hulp", exact=True), "Respijtzorg")
             found = page.locator("[data-sk-resultaten] > li")
-            page.wait_for_function(
-                "document.querySelector('[data-sk-aantal]').textContent.startsWith('1 ')"
-            )
+            expect(page.locator("[data-sk-aantal]")).to_have_text(re.compile("^1 "))
             person.check()
             person.follow(found.first.get_by_role("link", name="Verzonnen Respijthuis Dronten"))
         else:
@@ -296,9 +280,7 @@ def test_a_medewerker_joins_passes_ken_je_mantelzorger_and_the_teamleider_sees_i
     with journey(browser, portal, variant) as teamleider:
         page = teamleider.page
         teamleider.start("/academie/teams")  # the login page first, then back here
-        teamleider.fill(page.get_by_label("E-mailadres", exact=True), leader.email)
-        teamleider.fill(page.get_by_label("Wachtwoord", exact=True), PASSWORD)
-        teamleider.press(page.locator("main").get_by_role("button", name="Inloggen"))
+        log_in(teamleider, leader)  # with the code from the app: the second step
         assert page.url.endswith("/academie/teams")
         teamleider.check()
         teamleider.follow(page.get_by_role("link", name=team.naam))
@@ -344,9 +326,7 @@ def test_an_organisator_creates_a_meeting_and_cancels_it(browser, portal, db, va
     with journey(browser, portal, variant) as person:
         page = person.page
         person.start("/bijeenkomsten/beheer")  # the login page first, then back here
-        person.fill(page.get_by_label("E-mailadres", exact=True), organiser.email)
-        person.fill(page.get_by_label("Wachtwoord", exact=True), PASSWORD)
-        person.press(page.locator("main").get_by_role("button", name="Inloggen"))
+        log_in(person, organiser)  # with the code from the app: the second step
         assert page.url.endswith("/bijeenkomsten/beheer")
         person.check()
         person.follow(page.locator("main").get_by_role("link", name="Nieuwe bijeenkomst maken"))

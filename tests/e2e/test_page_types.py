@@ -26,7 +26,7 @@ from quiz_service import quizzes
 from quiz_service.bijeenkomsten.forms import CONSENT
 from quiz_service.catalog import course_key, load_catalog, ziektebeeld_key
 from quiz_service.models import Certificaat
-from tests.academie import new_account, new_organisation, new_team
+from tests.academie import PASSWORD, new_account, new_organisation, new_team
 from tests.bijeenkomsten import new_meeting
 from tests.conftest import CONTENT
 from tests.e2e.axe import serious_violations
@@ -94,6 +94,11 @@ def make_world(db, browser: Browser, url: str) -> SimpleNamespace:
         db, organisation.id, titel="Verzonnen lotgenotenavond toegankelijk", gemeente="GM0995"
     )
     return SimpleNamespace(
+        # Logged in with their password only: the second step (set up, and not yet).
+        code_person=new_account(db, "teamleider", organisatie_id=organisation.id),
+        set_up_person=new_account(
+            db, "organisator", organisatie_id=organisation.id, second_step=False
+        ),
         team_id=team.id,
         meeting_id=meeting.id,
         review_id=review_id,
@@ -173,6 +178,20 @@ def login_with_a_wrong_password(page: Page, world) -> None:
     submitted(page, "Inloggen", 401, "Het e-mailadres of het wachtwoord klopt niet")
 
 
+def after_the_password(path: str, person: str) -> Callable[[Page, SimpleNamespace], None]:
+    """The page of the second step that a right password leads to."""
+
+    def visit(page: Page, world) -> None:
+        opened(page, "/inloggen")
+        page.fill("#email", getattr(world, person).email)
+        page.fill("#password", PASSWORD)
+        with page.expect_navigation() as answer:
+            page.get_by_role("button", name="Inloggen", exact=True).click()
+        assert answer.value.status == 200 and page.url.endswith(path), page.url
+
+    return visit
+
+
 def registration_with_a_short_password(page: Page, world) -> None:
     opened(page, "/registreren")
     page.fill("#display_name", "Verzonnen Nieuwe Mantelzorger")
@@ -222,6 +241,8 @@ PAGE_TYPES = [
     PageType("agenda", to("/bijeenkomsten/agenda")),
     PageType("bijeenkomst", to(lambda w: f"/bijeenkomsten/{w.meeting_id}")),
     PageType("inloggen-fout", login_with_a_wrong_password),
+    PageType("tweede-stap", after_the_password("/inloggen/code", "code_person")),
+    PageType("tweede-stap-instellen", after_the_password("/inloggen/instellen", "set_up_person")),
     PageType("registreren-fout", registration_with_a_short_password),
     PageType("aanmelden-fout", sign_up_with_a_bad_address),
 ]
