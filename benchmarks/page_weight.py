@@ -322,38 +322,43 @@ class Recorder:
         return visit
 
 
-def measure_pages(base: str, pages: dict[str, str]) -> dict[str, dict]:
+def measure_pages(base: str, pages: dict[str, str], browser=None) -> dict[str, dict]:
+    """Visit each page twice in its own fresh profile. `browser`: an open Playwright browser
+    (the browser tests pass theirs: one process may run only one sync Playwright)."""
+    if browser is not None:
+        return _measure_with(browser, base, pages)
+
     from playwright.sync_api import sync_playwright
 
     # The browser tests' launch settings: Debian's Chromium with no background networking.
     from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 
-    results = {}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
+        own = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
         try:
-            for name, path in pages.items():
-                context = browser.new_context()  # a fresh profile: empty cache, no cookies
-                try:
-                    page = context.new_page()
-                    recorder = Recorder(context, page)
-                    first = recorder.visit(page, base + path)
-                    status = next((f.status for f in first.fetched if f.kind == "Document"), 0)
-                    if status != 200:
-                        raise RuntimeError(f"{path} gaf antwoord {status}")
-                    page.goto("about:blank")
-                    second = recorder.visit(page, base + path)
-                    results[name] = {
-                        "path": path,
-                        "first": first.summary(),
-                        "second": second.summary(),
-                    }
-                finally:
-                    context.close()
+            return _measure_with(own, base, pages)
         finally:
-            browser.close()
+            own.close()
+
+
+def _measure_with(browser, base: str, pages: dict[str, str]) -> dict[str, dict]:
+    results = {}
+    for name, path in pages.items():
+        context = browser.new_context()  # a fresh profile: empty cache, no cookies
+        try:
+            page = context.new_page()
+            recorder = Recorder(context, page)
+            first = recorder.visit(page, base + path)
+            status = next((f.status for f in first.fetched if f.kind == "Document"), 0)
+            if status != 200:
+                raise RuntimeError(f"{path} gaf antwoord {status}")
+            page.goto("about:blank")
+            second = recorder.visit(page, base + path)
+            results[name] = {"path": path, "first": first.summary(), "second": second.summary()}
+        finally:
+            context.close()
     return results
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from benchmarks.page_weight import category, measure_pages
 
 
-def test_a_second_visit_fetches_nothing_but_the_pages_304(live_server):
-    result = measure_pages(live_server, {"artikel": "/mantelzorg/respijtzorg/"})["artikel"]
+def test_a_second_visit_fetches_nothing_but_the_pages_304(browser, live_server):
+    pages = {"artikel": "/mantelzorg/respijtzorg/"}
+    result = measure_pages(live_server, pages, browser)["artikel"]
     first, second = result["first"]["responses"], result["second"]["responses"]
     texts = [r for r in first if category(r["mime"]) in ("html", "css", "js")]
     assert texts and all(r["encoding"] == "gzip" for r in texts), texts
