@@ -311,20 +311,29 @@ def _finish_login(user: Gebruiker, step: str) -> str:
     return next_url
 
 
+def _second_step_limits(scope: str):
+    """Wrong codes count per account (a code has only a million values) and per IP."""
+
+    def decorate(view):
+        view = limiter.limit(
+            lambda: current_app.config["LOGIN_LIMIT_PER_IP"],
+            methods=["POST"],
+            deduct_when=_refused,
+            scope=f"{scope}-ip",
+        )(view)
+        return limiter.limit(
+            lambda: current_app.config["CODE_LIMIT_PER_ACCOUNT"],
+            key_func=_pending_account,
+            methods=["POST"],
+            deduct_when=_refused,
+            scope=f"{scope}-account",
+        )(view)
+
+    return decorate
+
+
 @bp.route("/inloggen/code", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["CODE_LIMIT_PER_ACCOUNT"],
-    key_func=_pending_account,
-    methods=["POST"],
-    deduct_when=_refused,
-    scope="code-account",
-)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_IP"],
-    methods=["POST"],
-    deduct_when=_refused,
-    scope="code-ip",
-)
+@_second_step_limits("code")
 def code():
     user = _pending_user()
     if user is None:
@@ -373,19 +382,7 @@ def _set_up_page(user: Gebruiker, secret: str, form: CodeForm):
 
 
 @bp.route("/inloggen/instellen", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["CODE_LIMIT_PER_ACCOUNT"],
-    key_func=_pending_account,
-    methods=["POST"],
-    deduct_when=_refused,
-    scope="set-up-account",
-)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_IP"],
-    methods=["POST"],
-    deduct_when=_refused,
-    scope="set-up-ip",
-)
+@_second_step_limits("set-up")
 def set_up():
     user = _pending_user()
     if user is None:
