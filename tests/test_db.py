@@ -164,3 +164,34 @@ def test_a_moment_without_a_zone_is_refused(db):
         session.add(_user(f"{_unique('naief')}@verzonnen.example", created_at=datetime(2026, 7, 1)))
         with pytest.raises(StatementError, match="zonder tijdzone"):
             session.commit()
+
+
+def test_json_columns_read_back_what_was_written_and_what_older_versions_wrote(db):
+    """The JSON columns go through orjson (quiz_service.db.JSON_CODEC): values come back the
+    same, Dutch characters and nesting included, and rows written before, by SQLAlchemy's
+    default json module (with \\u-escapes), still read back as they were."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from quiz_service.models import AuditRegel
+
+    details = {"tekst": "Één café, ‘zó’ — ĳs", "lijst": [1, 2.5, None, True, {"a": []}]}
+
+    def written_by(engine) -> int:
+        with Session(engine) as session:
+            line = AuditRegel(
+                actor_rol="beheerder", actie="json-proef", object_soort="proef", details=details
+            )
+            session.add(line)
+            session.commit()
+            return line.id
+
+    older = create_engine(db.url)  # no JSON_CODEC: the json module, as before
+    try:
+        old_id = written_by(older)
+    finally:
+        older.dispose()
+    new_id = written_by(db.engine)
+    with db.session() as session:
+        assert session.get(AuditRegel, new_id).details == details
+        assert session.get(AuditRegel, old_id).details == details

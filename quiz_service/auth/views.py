@@ -22,7 +22,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError
 
@@ -43,13 +42,14 @@ from .forms import (
     RegisterForm,
 )
 from .qr import qr_path
+from .ratelimit import ViewLimiter
 
 bp = Blueprint("auth", __name__)
 
 # Bound in init_app. Only failed logins count (see `_failed`): colleagues of one care
 # organisation often share one public IP address, and their successful logins must not lock
 # each other out.
-limiter = Limiter(get_remote_address)
+limiter = ViewLimiter(get_remote_address)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
