@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from flask import Flask, Response, render_template, request
@@ -55,14 +56,18 @@ def _secret_key(app: Flask) -> str:
     path = Path(app.instance_path) / SECRET_KEY_FILE
     if not path.is_file():
         path.parent.mkdir(parents=True, exist_ok=True)
+        # Worker processes start at the same moment (MZA_WERKPROCESSEN): each writes a key of
+        # its own to a private file, and a hard link puts exactly one in place, whole. The
+        # others find it taken and read that one, never a half-written or an empty file.
+        fd, draft = tempfile.mkstemp(dir=path.parent, prefix=f".{SECRET_KEY_FILE}.")
         try:
-            # O_EXCL: two processes starting at once must not each write their own key.
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
             with os.fdopen(fd, "w") as file:
                 file.write(secrets.token_hex(32))
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(draft)
     return path.read_text().strip()
 
 

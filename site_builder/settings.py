@@ -58,6 +58,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MZA_HOST", "127.0.0.1", "Adres waarop de dienst luistert."),
     Setting("MZA_PORT", "8000", "Poort waarop de dienst luistert."),
     Setting(
+        "MZA_WERKPROCESSEN",
+        "1",
+        "Aantal processen van `quiz-service serve`. 1: één proces met 8 threads (waitress), "
+        "genoeg voor een laptop of een kleine server. 2 of meer: zoveel processen met elk 2 "
+        "threads (gunicorn); neem het aantal processorkernen. Op 2 kernen verwerkt de dienst "
+        "met 2 processen ruim drie keer zoveel toetsen per seconde (benchmarks/RESULTATEN.md).",
+    ),
+    Setting(
         "DATABASE_URL",
         "sqlite:///instance/academie.sqlite3",
         "Database van de dienst (SQLAlchemy-adres). Een relatief SQLite-pad geldt vanaf de map "

@@ -406,6 +406,30 @@ def test_without_a_secret_key_setting_one_is_made_once_and_kept(tmp_path, monkey
     assert (tmp_path / "instance" / SECRET_KEY_FILE).stat().st_mode & 0o077 == 0
 
 
+def test_workers_starting_together_all_get_the_one_key_that_was_kept(tmp_path, monkeypatch):
+    """With MZA_WERKPROCESSEN=2 both workers make the key at the same moment: a cookie signed by
+    one must be valid in the other, so neither may read an empty or half-written key file."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+    from types import SimpleNamespace
+
+    from quiz_service.security import SECRET_KEY_FILE, _secret_key
+
+    monkeypatch.delenv("MZA_SECRET_KEY", raising=False)
+    starting = threading.Barrier(16)
+
+    def start_worker(number: int) -> str:
+        app = SimpleNamespace(testing=False, instance_path=str(tmp_path / "instance"))
+        starting.wait()
+        return _secret_key(app)
+
+    with ThreadPoolExecutor(16) as pool:
+        keys = set(pool.map(start_worker, range(16)))
+    kept = (tmp_path / "instance" / SECRET_KEY_FILE).read_text()
+    assert keys == {kept} and len(kept) >= 64
+    assert [p.name for p in (tmp_path / "instance").iterdir()] == [SECRET_KEY_FILE]
+
+
 # --- Registration and joining an organisation ---
 
 
