@@ -21,6 +21,10 @@ from . import create_app
 
 THREADS_PER_WORKER = 2  # more measured no better on 2 cores (benchmarks/service_load.py)
 WAITRESS_THREADS = 8
+# The workers' heartbeat files on tmpfs, not on a disk that may stall (gunicorn's docs).
+# gunicorn makes each with mkstemp (own name, mode 0600) and unlinks it at once: nothing
+# another user can guess or read.
+HEARTBEAT_DIR = Path("/dev/shm")  # nosec B108
 
 
 def workers() -> int:
@@ -45,9 +49,8 @@ def gunicorn_options(host: str, port: int, count: int) -> dict[str, Any]:
         "errorlog": "-",
         "proc_name": "mantelzorgacademie",
     }
-    # The workers' heartbeat file on tmpfs, not on a disk that may stall (gunicorn's docs).
-    if Path("/dev/shm").is_dir():
-        options["worker_tmp_dir"] = "/dev/shm"
+    if HEARTBEAT_DIR.is_dir():
+        options["worker_tmp_dir"] = str(HEARTBEAT_DIR)
     return options
 
 
