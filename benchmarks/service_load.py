@@ -433,19 +433,25 @@ class Visitor:
     email: str
     cookie: str = ""
     token: str = ""
+    location: str = ""  # of the last response
     timings: list[float] = field(default_factory=list)
 
-    def send(self, method: str, path: str, form: dict | None = None) -> tuple[int, str]:
+    def send(
+        self, method: str, path: str, form: dict | list[tuple[str, str]] | None = None
+    ) -> tuple[int, str]:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=HTTP_TIMEOUT_S)
         headers = {"Cookie": f"session={self.cookie}"} if self.cookie else {}
         body = None
         if form is not None:
-            body = urllib.parse.urlencode({**form, "csrf_token": self.token})
+            # A list of pairs too: a question with more right answers repeats its field.
+            pairs = list(form.items()) if isinstance(form, dict) else list(form)
+            body = urllib.parse.urlencode([*pairs, ("csrf_token", self.token)])
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         try:
             connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
             text = response.read().decode("utf-8", "replace")
+            self.location = response.getheader("Location") or ""
             cookie = response.getheader("Set-Cookie") or ""
             match = re.match(r"session=([^;]*)", cookie)
             if match and match.group(1):
@@ -578,8 +584,8 @@ def measure(
     meeting_id = prepare(database)
     note = (
         f"{CONNECTIONS} verbindingen, {seconds()} s, MZA_WERKPROCESSEN={WORKERS} quiz-service "
-        f"serve (gunicorn, {WORKERS} processen × {THREADS_PER_WORKER} threads), wrk op dezelfde 2 processorkernen; gedeelde processor: "
-        "cijfers schommelen"
+        f"serve (gunicorn, {WORKERS} processen × {THREADS_PER_WORKER} threads), wrk op "
+        "dezelfde 2 processorkernen; gedeelde processor: cijfers schommelen"
     )
     service = start_serve("gunicorn", database, work, WORKERS)
     try:

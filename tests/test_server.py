@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import http.client
 import os
 import re
 import subprocess
@@ -13,7 +12,7 @@ import urllib.parse
 import psutil
 import pytest
 
-from benchmarks.service_load import answers_body, free_port
+from benchmarks.service_load import Visitor, answers_body, free_port
 from quiz_service.migrate import upgrade
 from quiz_service.server import workers
 from tests.academie import ROOT
@@ -52,7 +51,7 @@ def _wait_until_serving(port: int, process: subprocess.Popen) -> None:
     while time.monotonic() < deadline:
         assert process.poll() is None, process.stdout.read()
         try:
-            if Browser(port).send("GET", "/")[0] == 200:
+            if Visitor(port, "wachter@verzonnen.example").send("GET", "/")[0] == 200:
                 return
         except OSError:
             time.sleep(0.2)
@@ -69,33 +68,6 @@ def _stop(process: subprocess.Popen) -> str:
     return output
 
 
-class Browser:
-    """A visitor's cookie and form token; every request on a connection of its own, so with two
-    processes each request may land on either."""
-
-    def __init__(self, port: int) -> None:
-        self.port, self.cookie, self.token = port, "", ""
-
-    def send(self, method: str, path: str, form: str | None = None) -> tuple[int, str, str]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        headers = {"Cookie": f"session={self.cookie}"} if self.cookie else {}
-        body = None
-        if form is not None:
-            body = f"csrf_token={urllib.parse.quote(self.token)}&{form}"
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            text = response.read().decode("utf-8")
-            cookie = re.match(r"session=([^;]+)", response.getheader("Set-Cookie") or "")
-            self.cookie = cookie.group(1) if cookie else self.cookie
-            token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', text)
-            self.token = token.group(1) if token else self.token
-            return response.status, response.getheader("Location") or "", text
-        finally:
-            connection.close()
-
-
 @pytest.mark.parametrize("count", ["1", "2"])
 def test_serve_runs_the_portal_and_a_whole_practice_quiz(tmp_path, count):
     port = free_port()
@@ -105,18 +77,18 @@ def test_serve_runs_the_portal_and_a_whole_practice_quiz(tmp_path, count):
         workers_seen = psutil.Process(process.pid).children()
         assert len(workers_seen) == (0 if count == "1" else 2), workers_seen
 
-        browser = Browser(port)
+        browser = Visitor(port, "oefenaar@verzonnen.example")
         quiz = "/academie/ziektebeelden/dementie/toets"
         assert browser.send("GET", quiz)[0] == 200 and browser.token and browser.cookie
-        status, attempt, _ = browser.send("POST", quiz, "")
-        assert status == 303 and "/academie/pogingen/" in attempt
-        attempt = urllib.parse.urlsplit(attempt).path
+        assert browser.send("POST", quiz, {})[0] == 303
+        assert "/academie/pogingen/" in browser.location
+        attempt = urllib.parse.urlsplit(browser.location).path
         # The session one process started holds in the other: the attempt is this visitor's.
         for _ in range(4):
             assert browser.send("GET", attempt)[0] == 200
-        status, result, _ = browser.send("POST", attempt, answers_body())
-        assert status == 303
-        status, _, page = browser.send("GET", urllib.parse.urlsplit(result).path)
+        answers = urllib.parse.parse_qsl(answers_body())
+        assert browser.send("POST", attempt, answers)[0] == 303
+        status, page = browser.send("GET", urllib.parse.urlsplit(browser.location).path)
         assert status == 200, page
         # Every answer right (answers_body), graded by whichever process got the request.
         assert re.search(r"U had (\d+) van de \1 vragen goed \(100%\)", page), page
